@@ -1,0 +1,1 @@
+"""Remission: an open platform for early-phase CAR cell-therapy trials in autoimmune disease."""
