@@ -31,6 +31,8 @@ class PartialDate(BaseModel):
     def _from_text(cls, data: Any) -> Any:
         if isinstance(data, str):
             return parse_iso_partial(data)
+        if isinstance(data, dict) and isinstance(data.get("date"), str):
+            return parse_iso_partial(data["date"])  # the serialized form, read back
         if isinstance(data, date):
             return {"year": data.year, "month": data.month, "day": data.day}
         return data
@@ -84,14 +86,6 @@ class DateValue(BaseModel):
 
     value: PartialDate
     type: DateType | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _accept_serialized(cls, data: Any) -> Any:
-        # The serialized form of PartialDate is {"date": ..., "precision": ...}; accept it back.
-        if isinstance(data, dict) and isinstance(data.get("value"), dict) and "date" in data["value"]:
-            return {**data, "value": data["value"]["date"]}
-        return data
 
 
 _DAYS_PER_UNIT: dict[AgeUnit, float] = {
