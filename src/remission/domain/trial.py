@@ -367,3 +367,48 @@ def _unique(items: Iterable[T]) -> list[T]:
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     name for name in Trial.model_fields if name not in {"id", "sources", "provenance", "conflicts"}
 )
+
+
+class TrialSummary(BaseModel):
+    """The short form of a trial that lists, searches and related-trial answers return."""
+
+    id: str
+    nct_id: str | None = None
+    brief_title: str
+    acronym: str | None = None
+    overall_status: OverallStatus | None = None
+    phases: list[Phase] = Field(default_factory=list)
+    study_type: StudyType | None = None
+    diseases: list[DiseaseCode] = Field(default_factory=list)
+    conditions: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
+    cell_types: list[CellType] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list)
+    sponsor: str | None = None
+    enrollment: int | None = None
+    start_date: str | None = None
+    minimum_age: str | None = None
+    maximum_age: str | None = None
+    sex: Sex | None = None
+    countries: list[str] = Field(default_factory=list)
+    cities: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    score: float | None = None
+    why: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, trial: Trial) -> TrialSummary:
+        e = trial.eligibility
+        return cls(
+            id=trial.id, nct_id=trial.nct_id, brief_title=trial.brief_title, acronym=trial.acronym,
+            overall_status=trial.overall_status, phases=trial.phases, study_type=trial.study_type,
+            diseases=trial.diseases, conditions=[c.text for c in trial.conditions],
+            products=[p.name for p in trial.products], cell_types=trial.cell_types, targets=trial.targets,
+            sponsor=trial.sponsor.name if trial.sponsor else None,
+            enrollment=trial.enrollment.count if trial.enrollment else None,
+            start_date=trial.start_date.value.iso() if trial.start_date else None,
+            minimum_age=str(e.minimum_age) if e and e.minimum_age else None,
+            maximum_age=str(e.maximum_age) if e and e.maximum_age else None,
+            sex=e.sex if e else None, countries=trial.all_countries(),
+            cities=_unique(s.city for s in trial.sites if s.city), sources=[s.kind for s in trial.sources],
+        )

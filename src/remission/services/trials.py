@@ -1,0 +1,228 @@
+"""Registry use cases: import, look up, search, related trials.
+
+Each imported record is its own transaction: its source record is stored, every source of
+its trial is merged again, and the merged trial replaces the old one with its facets, ids and
+search text. A record that fails leaves nothing behind; the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from remission.domain.trial import Trial, TrialSummary
+from remission.registry.errors import Problem
+from remission.registry.merge import merge
+from remission.registry.related import rank_related
+from remission.registry.search_text import query_terms
+from remission.registry.sources import Parsed, Rejected, expand, read_path
+from remission.store.db import make_engine, session_factory
+from remission.store.migrate import current_revision, head_revision, upgrade
+from remission.store.tables import SourceRecordRow
+from remission.store.trials import Filters, TrialStore
+
+__all__ = ["Filters", "ImportReport", "Registry", "SearchResult", "TrialNotFound", "bundled_paths"]
+
+
+class TrialNotFound(LookupError):
+    def __init__(self, trial_id: str) -> None:
+        super().__init__(f"no trial with id {trial_id!r}")
+        self.trial_id = trial_id
+
+
+class DatabaseNotReady(RuntimeError):
+    pass
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    rejected: list[Problem] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return self.added + self.updated + self.unchanged + self.stale + len(self.rejected)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged, "stale": self.stale,
+                "rejected": [p.as_dict() for p in self.rejected], "notes": self.notes}
+
+
+@dataclass
+class SearchResult:
+    items: list[TrialSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+def bundled_paths() -> list[Path]:
+    """The trial records shipped with Remission (ClinicalTrials.gov records, then the seed pages)."""
+    data = Path(str(resources.files("remission") / "data"))
+    return [data / "ctgov_studies.jsonl.gz", data / "pages"]
+
+
+def _content_hash(trial: Trial) -> str:
+    """What a source said, without where the file lay: the same record from another path is unchanged."""
+    doc = trial.model_dump(mode="json")
+    for source in doc["sources"]:
+        source.pop("location", None)
+        source.pop("record", None)
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+class Registry:
+    """The trial registry on one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = session_factory(engine)
+
+    @classmethod
+    def from_url(cls, url: str) -> Registry:
+        return cls(make_engine(url))
+
+    # -- schema --------------------------------------------------------------------------------
+
+    def upgrade(self) -> str | None:
+        upgrade(self.engine)
+        return current_revision(self.engine)
+
+    def check_ready(self) -> None:
+        if current_revision(self.engine) != head_revision(self.engine):
+            raise DatabaseNotReady(f"the database at {self.engine.url.render_as_string()} is not migrated: "
+                                   "run `remission db upgrade`")
+
+    # -- import --------------------------------------------------------------------------------
+
+    def read(self, paths: list[Path], *, accept_fallback: bool = False) -> Iterator[Parsed | Rejected]:
+        for item in expand(paths):
+            if isinstance(item, Problem):
+                yield Rejected([item])
+            else:
+                yield from read_path(item, accept_fallback=accept_fallback)
+
+    def import_paths(self, paths: list[Path], *, accept_fallback: bool = False,
+                     progress: Callable[[str], None] | None = None) -> ImportReport:
+        report = ImportReport()
+        for outcome in self.read(paths, accept_fallback=accept_fallback):
+            if isinstance(outcome, Rejected):
+                report.rejected.extend(outcome.problems)
+            else:
+                try:
+                    result = self._apply(outcome)
+                except SQLAlchemyError as exc:
+                    report.rejected.append(Problem(outcome.file, f"database error: {exc.__class__.__name__}: "
+                                                   f"{str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}",
+                                                   outcome.record))
+                    result = "rejected"
+                else:
+                    setattr(report, result, getattr(report, result) + 1)
+                if result in ("added", "updated"):
+                    report.notes.extend({"file": outcome.file, "record": outcome.record, "note": n}
+                                        for n in outcome.notes)
+            if progress is not None:
+                progress(outcome.file if isinstance(outcome, Parsed) else outcome.problems[0].file)
+        return report
+
+    def _apply(self, parsed: Parsed) -> str:
+        trial = parsed.trial
+        source = trial.sources[0]
+        digest = _content_hash(trial)
+        with self.sessions.begin() as session:
+            store = TrialStore(session)
+            existing = store.source(source.id)
+            if existing is not None and existing.content_hash == digest:
+                return "unchanged"
+            if existing is not None and existing.retrieved and source.retrieved and \
+                    source.retrieved.earliest() < existing.retrieved:
+                return "stale"  # an older crawl of a source we hold a newer copy of
+            target = trial.id
+            if trial.nct_id is None:
+                # A page without an NCT id joins the trial it was merged into before, or the
+                # registry trial of exactly the same title.
+                target = store.resolve(trial.id) or store.by_title(trial.brief_title) or trial.id
+            else:
+                local = store.by_title(trial.brief_title)
+                if local is not None and local != target and local.startswith("LOCAL-"):
+                    store.move_sources(local, target)
+                    store.delete(local)
+            store.save_source(SourceRecordRow(
+                id=source.id, trial_id=target, kind=source.kind, location=source.location,
+                retrieved=source.retrieved.earliest() if source.retrieved else None, content_hash=digest,
+                payload=trial.model_dump_json(), imported_at=datetime.now(UTC).replace(tzinfo=None),
+            ))
+            session.flush()
+            existed = store.document(target) is not None
+            merged = merge([Trial.model_validate_json(r.payload) for r in store.sources_of(target)])
+            if merged.id != target:
+                store.delete(target)
+                store.move_sources(target, merged.id)
+            store.save(merged, TrialSummary.of(merged).model_dump_json())
+            return "updated" if existed else "added"
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def get(self, trial_id: str) -> Trial:
+        with self.sessions() as session:
+            store = TrialStore(session)
+            resolved = store.resolve(trial_id)
+            document = store.document(resolved) if resolved else None
+            if document is None:
+                raise TrialNotFound(trial_id)
+            return Trial.model_validate_json(document)
+
+    def search(self, query: str | None = None, filters: Filters | None = None, *, limit: int = 20,
+               offset: int = 0) -> SearchResult:
+        with self.sessions() as session:
+            store = TrialStore(session)
+            page = store.search(query_terms(query or ""), filters or Filters(), limit=limit, offset=offset)
+            summaries = store.summaries(page.ids)
+        items = []
+        for trial_id in page.ids:
+            summary = TrialSummary.model_validate_json(summaries[trial_id])
+            if trial_id in page.scores:
+                summary.score = round(page.scores[trial_id], 6)
+            items.append(summary)
+        return SearchResult(items, page.total, limit, offset)
+
+    def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:
+        """The most similar other trials (see :mod:`remission.registry.related` for the method)."""
+        trial = self.get(trial_id)
+        facets = [("disease", d.value) for d in trial.diseases] + [("target", t.upper()) for t in trial.targets] \
+            + [("cell_type", c.value.upper()) for c in trial.cell_types]
+        with self.sessions() as session:
+            store = TrialStore(session)
+            ids = store.sharing_facets(trial.id, facets, candidates)
+            if len(ids) < candidates:
+                words = query_terms(trial.brief_title)[:6]
+                for term in words:
+                    page = store.search([term], Filters(), limit=candidates // max(1, len(words)), offset=0)
+                    ids.extend(i for i in page.ids if i not in ids and i != trial.id)
+            documents = {i: store.document(i) for i in ids}
+        others = [Trial.model_validate_json(d) for d in documents.values() if d]
+        ranked = rank_related(trial, others, limit)
+        by_id = {t.id: t for t in others}
+        out = []
+        for sim in ranked:
+            summary = TrialSummary.of(by_id[sim.trial_id])
+            summary.score, summary.why = sim.score, sim.why
+            out.append(summary)
+        return out
+
+    def count(self) -> int:
+        with self.sessions() as session:
+            return TrialStore(session).count()

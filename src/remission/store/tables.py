@@ -1,0 +1,67 @@
+"""The registry's tables.
+
+``trials`` holds each merged trial as a JSON document plus the columns filters need;
+``trial_facets`` holds the many-valued filters (disease, cell type, target, phase, country,
+city); ``trial_ids`` maps every id a trial is known by (NCT id, local id, sponsor id, alias,
+normalised title) to it; ``source_records`` keeps what each source said, so a trial can be
+merged again when any of its sources changes. Full-text search lives beside these: an FTS5
+table on SQLite, a ``tsvector`` column on PostgreSQL (see the migration).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TrialRow(Base):
+    __tablename__ = "trials"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nct_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    brief_title: Mapped[str] = mapped_column(Text)
+    overall_status: Mapped[str | None] = mapped_column(String(32), index=True)
+    study_type: Mapped[str | None] = mapped_column(String(32))
+    sex: Mapped[str | None] = mapped_column(String(8))
+    min_age_days: Mapped[float | None] = mapped_column(Float)
+    max_age_days: Mapped[float | None] = mapped_column(Float)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    document: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TrialFacetRow(Base):
+    __tablename__ = "trial_facets"
+
+    trial_id: Mapped[str] = mapped_column(ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+    __table_args__ = (Index("ix_trial_facets_facet_value", "facet", "value", "trial_id"),)
+
+
+class TrialIdRow(Base):
+    __tablename__ = "trial_ids"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    trial_id: Mapped[str] = mapped_column(ForeignKey("trials.id", ondelete="CASCADE"), index=True)
+
+
+class SourceRecordRow(Base):
+    __tablename__ = "source_records"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    trial_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    location: Mapped[str] = mapped_column(Text)
+    retrieved: Mapped[date | None] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
