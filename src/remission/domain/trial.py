@@ -8,8 +8,8 @@ sources together say, with :attr:`Trial.provenance` naming the source of every f
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, model_validator
@@ -400,15 +400,25 @@ class TrialSummary(BaseModel):
     def of(cls, trial: Trial) -> TrialSummary:
         e = trial.eligibility
         return cls(
-            id=trial.id, nct_id=trial.nct_id, brief_title=trial.brief_title, acronym=trial.acronym,
-            overall_status=trial.overall_status, phases=trial.phases, study_type=trial.study_type,
-            diseases=trial.diseases, conditions=[c.text for c in trial.conditions],
-            products=[p.name for p in trial.products], cell_types=trial.cell_types, targets=trial.targets,
+            id=trial.id,
+            nct_id=trial.nct_id,
+            brief_title=trial.brief_title,
+            acronym=trial.acronym,
+            overall_status=trial.overall_status,
+            phases=trial.phases,
+            study_type=trial.study_type,
+            diseases=trial.diseases,
+            conditions=[c.text for c in trial.conditions],
+            products=[p.name for p in trial.products],
+            cell_types=trial.cell_types,
+            targets=trial.targets,
             sponsor=trial.sponsor.name if trial.sponsor else None,
             enrollment=trial.enrollment.count if trial.enrollment else None,
             start_date=trial.start_date.value.iso() if trial.start_date else None,
             minimum_age=str(e.minimum_age) if e and e.minimum_age else None,
             maximum_age=str(e.maximum_age) if e and e.maximum_age else None,
-            sex=e.sex if e else None, countries=trial.all_countries(),
-            cities=_unique(s.city for s in trial.sites if s.city), sources=[s.kind for s in trial.sources],
+            sex=e.sex if e else None,
+            countries=trial.all_countries(),
+            cities=_unique(s.city for s in trial.sites if s.city),
+            sources=[s.kind for s in trial.sources],
         )

@@ -104,12 +104,12 @@ _AGE_TEXT = re.compile(
 
 
 _AGE_UNIT_WORDS: dict[str, AgeUnit] = {
-    **{w: AgeUnit.YEARS for w in ("y", "yr", "yrs", "year", "years")},
-    **{w: AgeUnit.MONTHS for w in ("mo", "month", "months")},
-    **{w: AgeUnit.WEEKS for w in ("wk", "week", "weeks")},
-    **{w: AgeUnit.DAYS for w in ("d", "day", "days")},
-    **{w: AgeUnit.HOURS for w in ("h", "hour", "hours")},
-    **{w: AgeUnit.MINUTES for w in ("min", "minute", "minutes")},
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), AgeUnit.YEARS),
+    **dict.fromkeys(("mo", "month", "months"), AgeUnit.MONTHS),
+    **dict.fromkeys(("wk", "week", "weeks"), AgeUnit.WEEKS),
+    **dict.fromkeys(("d", "day", "days"), AgeUnit.DAYS),
+    **dict.fromkeys(("h", "hour", "hours"), AgeUnit.HOURS),
+    **dict.fromkeys(("min", "minute", "minutes"), AgeUnit.MINUTES),
 }
 
 

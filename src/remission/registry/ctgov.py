@@ -80,8 +80,11 @@ def parse_study(obj: Any, *, file: str, record: str) -> Trial:
 
 
 def _problems(exc: ValidationError, obj: dict[str, Any], file: str, record: str) -> list[Problem]:
-    nct = obj.get("protocolSection", {}).get("identificationModule", {}).get("nctId") \
-        if isinstance(obj.get("protocolSection"), dict) else None
+    nct = (
+        obj.get("protocolSection", {}).get("identificationModule", {}).get("nctId")
+        if isinstance(obj.get("protocolSection"), dict)
+        else None
+    )
     label = nct if isinstance(nct, str) else record
     out = []
     for err in exc.errors():
@@ -148,13 +151,21 @@ class _MapStudy:
 
         secondary = [SecondaryId(id=s.id, type=s.type, source=s.domain, link=s.link) for s in ident.secondaryIdInfos]
         if ident.orgStudyIdInfo is not None:
-            secondary.insert(0, SecondaryId(id=ident.orgStudyIdInfo.id, type="org_study_id",
-                                            source=ident.organization.fullName if ident.organization else None,
-                                            link=ident.orgStudyIdInfo.link))
+            secondary.insert(
+                0,
+                SecondaryId(
+                    id=ident.orgStudyIdInfo.id,
+                    type="org_study_id",
+                    source=ident.organization.fullName if ident.organization else None,
+                    link=ident.orgStudyIdInfo.link,
+                ),
+            )
         sponsor = None
         if sponsors.leadSponsor is not None:
-            sponsor = Organization(name=sponsors.leadSponsor.name,
-                                   agency_class=self.enum(AgencyClass, sponsors.leadSponsor.class_, "sponsor.class"))
+            sponsor = Organization(
+                name=sponsors.leadSponsor.name,
+                agency_class=self.enum(AgencyClass, sponsors.leadSponsor.class_, "sponsor.class"),
+            )
         rp = sponsors.responsibleParty
         responsible = None
         if rp is not None and (rp.type or rp.investigatorFullName or rp.oldNameTitle):
@@ -183,8 +194,10 @@ class _MapStudy:
             )
         enrollment = None
         if design.enrollmentInfo is not None and design.enrollmentInfo.count is not None:
-            enrollment = Enrollment(count=design.enrollmentInfo.count,
-                                    type=self.enum(EnrollmentType, design.enrollmentInfo.type, "enrollment.type"))
+            enrollment = Enrollment(
+                count=design.enrollmentInfo.count,
+                type=self.enum(EnrollmentType, design.enrollmentInfo.type, "enrollment.type"),
+            )
         eligibility = None
         if elig is not None:
             inclusion, exclusion = split_criteria(elig.eligibilityCriteria)
@@ -212,10 +225,17 @@ class _MapStudy:
             retrieved = self.date(v2.DateStruct(date=version.versionHolder), "retrieved")
         if retrieved is None:
             retrieved = self.date(status.lastUpdatePostDateStruct, "retrieved")
-        source = SourceInfo(id=f"{KIND}:{ident.nctId}", kind=KIND, location=self.file, record=self.record,
-                            retrieved=retrieved.value if retrieved else None, registry=True)
-        study_type = self.enum(StudyType, design.studyType, "study_type",
-                               {"EXPANDED_ACCESS_INTERVENTIONAL": StudyType.EXPANDED_ACCESS})
+        source = SourceInfo(
+            id=f"{KIND}:{ident.nctId}",
+            kind=KIND,
+            location=self.file,
+            record=self.record,
+            retrieved=retrieved.value if retrieved else None,
+            registry=True,
+        )
+        study_type = self.enum(
+            StudyType, design.studyType, "study_type", {"EXPANDED_ACCESS_INTERVENTIONAL": StudyType.EXPANDED_ACCESS}
+        )
         return Trial(
             id=ident.nctId,
             nct_id=ident.nctId,
@@ -226,12 +246,17 @@ class _MapStudy:
             official_title=ident.officialTitle,
             acronym=ident.acronym,
             sponsor=sponsor,
-            collaborators=[Organization(name=c.name, agency_class=self.enum(AgencyClass, c.class_,
-                                                                            "collaborators.class"))
-                           for c in sponsors.collaborators],
+            collaborators=[
+                Organization(name=c.name, agency_class=self.enum(AgencyClass, c.class_, "collaborators.class"))
+                for c in sponsors.collaborators
+            ],
             responsible_party=responsible,
-            investigators=[Investigator(name=o.name, role=self.enum(OfficialRole, o.role, "investigators.role"),
-                                        affiliation=o.affiliation) for o in cl.overallOfficials],
+            investigators=[
+                Investigator(
+                    name=o.name, role=self.enum(OfficialRole, o.role, "investigators.role"), affiliation=o.affiliation
+                )
+                for o in cl.overallOfficials
+            ],
             overall_status=self.enum(OverallStatus, status.overallStatus, "overall_status"),
             why_stopped=status.whyStopped,
             start_date=self.date(status.startDateStruct, "start_date"),
@@ -243,11 +268,25 @@ class _MapStudy:
             study_type=study_type,
             enrollment=enrollment,
             design=design_model,
-            arms=[Arm(label=a.label, type=self.enum(ArmGroupType, a.type, "arms.type"), description=a.description,
-                      intervention_names=list(a.interventionNames)) for a in arms.armGroups],
-            interventions=[Intervention(name=i.name, type=self.enum(InterventionType, i.type, "interventions.type"),
-                                        description=i.description, other_names=list(i.otherNames),
-                                        arm_labels=list(i.armGroupLabels)) for i in arms.interventions],
+            arms=[
+                Arm(
+                    label=a.label,
+                    type=self.enum(ArmGroupType, a.type, "arms.type"),
+                    description=a.description,
+                    intervention_names=list(a.interventionNames),
+                )
+                for a in arms.armGroups
+            ],
+            interventions=[
+                Intervention(
+                    name=i.name,
+                    type=self.enum(InterventionType, i.type, "interventions.type"),
+                    description=i.description,
+                    other_names=list(i.otherNames),
+                    arm_labels=list(i.armGroupLabels),
+                )
+                for i in arms.interventions
+            ],
             conditions=[Condition(text=c, code=classify_condition(c)) for c in conds.conditions if c.strip()],
             keywords=[k for k in conds.keywords if k.strip()],
             eligibility=eligibility,
@@ -265,12 +304,17 @@ class _MapStudy:
         )
 
     def contact(self, c: v2.ContactV2, field: str) -> Contact:
-        return Contact(name=c.name, role=self.enum(ContactRole, c.role, field), phone=c.phone,
-                       phone_ext=c.phoneExt, email=c.email)
+        return Contact(
+            name=c.name, role=self.enum(ContactRole, c.role, field), phone=c.phone, phone_ext=c.phoneExt, email=c.email
+        )
 
     def site(self, loc: v2.Location) -> Site:
         return Site(
-            facility=loc.facility, city=loc.city, state=loc.state, zip=loc.zip, country=loc.country,
+            facility=loc.facility,
+            city=loc.city,
+            state=loc.state,
+            zip=loc.zip,
+            country=loc.country,
             status=self.enum(OverallStatus, loc.status, "sites.status"),
             contacts=[self.contact(c, "sites.contacts.role") for c in loc.contacts],
             geo=GeoPoint(lat=loc.geoPoint.lat, lon=loc.geoPoint.lon) if loc.geoPoint else None,
@@ -278,6 +322,8 @@ class _MapStudy:
 
 
 def _outcomes(items: list[v2.OutcomeV2]) -> list[Outcome]:
-    return [Outcome(measure=o.measure, description=o.description, time_frame=o.timeFrame)
-            for o in items if o.measure.strip()]
-
+    return [
+        Outcome(measure=o.measure, description=o.description, time_frame=o.timeFrame)
+        for o in items
+        if o.measure.strip()
+    ]

@@ -26,8 +26,9 @@ _NUMBERED = re.compile(r"^(?P<num>\d{1,2})\s*[.)、]\s*(?P<rest>.*)$")
 _LETTERED = re.compile(r"^(?:[a-h]|i{1,3}|iv|v|vi{0,3})\s?[.)]\s*\S", re.IGNORECASE)
 _HEADING_PREFIX = re.compile(r"^(?:relapsed\s*/\s*refractory|refractory|active|for)\s+", re.IGNORECASE)
 _TRAILING_HEADING = re.compile(r"^(?P<item>.*[.;])\s+(?P<head>[A-Za-z][A-Za-z0-9-]{1,9}):\s*$")
-_FOR_COHORT = re.compile(r"^(?:for|in)\s+(?:the\s+)?(?P<who>[^,:]{2,60}?)\s*(?:patients|subjects|participants)\b",
-                         re.IGNORECASE)
+_FOR_COHORT = re.compile(
+    r"^(?:for|in)\s+(?:the\s+)?(?P<who>[^,:]{2,60}?)\s*(?:patients|subjects|participants)\b", re.IGNORECASE
+)
 # "...LVEF ≥50%; 3. Female subjects ..." : a numbered item run into the previous one's line.
 _INLINE_ITEM = re.compile(r"(?<=;)[ \t]+(?=\d{1,2}\.[ \t]+[A-Z])")
 _COHORT_PREFIX = re.compile(r"^(?P<who>[A-Za-z][A-Za-z0-9-]{1,9})\s*:\s+\S")

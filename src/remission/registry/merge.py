@@ -66,8 +66,15 @@ def merge(records: list[Trial]) -> Trial:
                 merged[name] = value
                 provenance[name] = sources[i].id
             elif disagree(merged[name], value):
-                conflicts.append(Conflict(field=name, kept_source=sources[kept_at].id, kept_value=merged[name],
-                                          other_source=sources[i].id, other_value=value))
+                conflicts.append(
+                    Conflict(
+                        field=name,
+                        kept_source=sources[kept_at].id,
+                        kept_value=merged[name],
+                        other_source=sources[i].id,
+                        other_value=value,
+                    )
+                )
     trial_id = merged.get("nct_id") or ordered[0].id
     aliases: list[str] = []
     for r in ordered:
@@ -78,7 +85,14 @@ def merge(records: list[Trial]) -> Trial:
     for r in ordered:
         for key, values in r.unmapped.items():
             unmapped.setdefault(key, []).extend(v for v in values if v not in unmapped.get(key, []))
-    return Trial.model_validate({
-        **merged, "id": trial_id, "aliases": aliases, "unmapped": unmapped, "sources": [s.model_dump() for s in sources],
-        "provenance": provenance, "conflicts": [c.model_dump() for c in conflicts],
-    })
+    return Trial.model_validate(
+        {
+            **merged,
+            "id": trial_id,
+            "aliases": aliases,
+            "unmapped": unmapped,
+            "sources": [s.model_dump() for s in sources],
+            "provenance": provenance,
+            "conflicts": [c.model_dump() for c in conflicts],
+        }
+    )

@@ -20,13 +20,17 @@ from remission.registry.text import sentences, unescape_markdown
 
 _CELL_TYPES: list[tuple[CellType, re.Pattern[str]]] = [
     (CellType.CAR_NKT, re.compile(r"\bCAR[\s-]*\)?\s*-?\s*NKT\b|chimeric antigen receptor[^.]{0,12}NKT", re.I)),
-    (CellType.CAR_NK, re.compile(r"\bCAR[\s-]*\)?\s*-?\s*NK\b|chimeric antigen receptor\s*(?:\(CAR\))?\s*-?\s*NK\b", re.I)),
+    (
+        CellType.CAR_NK,
+        re.compile(r"\bCAR[\s-]*\)?\s*-?\s*NK\b|chimeric antigen receptor\s*(?:\(CAR\))?\s*-?\s*NK\b", re.I),
+    ),
     (CellType.CAR_TREG, re.compile(r"\bCAR[\s-]*Tregs?\b", re.I)),
     (CellType.CAAR_T, re.compile(r"\bCAAR[\s-]*T\b", re.I)),
     (
         CellType.CAR_T,
         re.compile(
-            r"\bU?CAR[\s-]*\)?\s*-?\s*T\b(?!\s*-?\s*reg)|\bCAR-?T\b|chimeric antigen receptor\s*(?:\(CAR\))?\s*-?\s*T\b",
+            r"\bU?CAR[\s-]*\)?\s*-?\s*T\b(?!\s*-?\s*reg)|\bCAR-?T\b"
+            r"|chimeric antigen receptor\s*(?:\(CAR\))?\s*-?\s*T\b",
             re.I,
         ),
     ),
@@ -41,8 +45,7 @@ TARGET_ANTIGENS = (
     "CD19", "CD20", "CD22", "BCMA", "CD7", "CD70", "CD38", "CD5", "CD30", "CD33", "CD123",
     "BAFF-R", "GPRC5D", "CD79b", "NKG2D", "HER2", "GD2", "CLL1", "CD6", "FcRn",
 )  # fmt: skip
-_TARGET_RE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(t) for t in TARGET_ANTIGENS) + r")(?![0-9])",
-                        re.I)
+_TARGET_RE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(t) for t in TARGET_ANTIGENS) + r")(?![0-9])", re.I)
 _POSITIVE_FOR = re.compile(r"positive\s+(?:test\s+)?(?:for\s+)?([^.;\n]{0,60})", re.I)
 # Codes that look like product codes but name an antigen, a cytokine, a dose level or a virus.
 _NOT_A_PRODUCT = re.compile(r"(?:CD|DL|IL|HLA|COVID|SARS|HIV|HBV|HCV|CMV|EBV|PD|CTLA)-?\d+[A-Z]?", re.I)
@@ -71,8 +74,7 @@ _CONDITIONING_AGENTS = ("fludarabine", "cyclophosphamide", "bendamustine", "etop
 
 def _narrative(trial: Trial) -> list[str]:
     """The texts that describe the treatment (not eligibility)."""
-    texts: list[str | None] = [trial.brief_title, trial.official_title, trial.brief_summary,
-                               trial.detailed_description]
+    texts: list[str | None] = [trial.brief_title, trial.official_title, trial.brief_summary, trial.detailed_description]
     if trial.design is not None:
         texts.append(trial.design.intervention_model_description)
     for arm in trial.arms:
@@ -123,8 +125,13 @@ def extract_products(trial: Trial) -> list[Product]:
     candidates: list[tuple[str, list[str]]] = []  # (name, texts describing it)
     for iv in trial.interventions:
         texts = [t for t in [iv.name, iv.description, *iv.other_names] if t]
-        if iv.type in (None, InterventionType.BIOLOGICAL, InterventionType.GENETIC, InterventionType.DRUG,
-                       InterventionType.COMBINATION_PRODUCT) and cell_type_of(" ".join(texts)):
+        if iv.type in (
+            None,
+            InterventionType.BIOLOGICAL,
+            InterventionType.GENETIC,
+            InterventionType.DRUG,
+            InterventionType.COMBINATION_PRODUCT,
+        ) and cell_type_of(" ".join(texts)):
             candidates.append((iv.name, texts))
     if not candidates:
         joined = " ".join(narrative)
@@ -137,8 +144,14 @@ def extract_products(trial: Trial) -> list[Product]:
         cell_type = cell_type_of(joined) or cell_type_of(" ".join(narrative))
         targets = targets_of(texts) or targets_of(narrative) or _required_antigens(trial)
         source = cell_source_of(texts) or cell_source_of(narrative)
-        products.append(Product(name=_product_name(name, narrative, cell_type, targets), cell_type=cell_type,
-                                cell_source=source, targets=targets))
+        products.append(
+            Product(
+                name=_product_name(name, narrative, cell_type, targets),
+                cell_type=cell_type,
+                cell_source=source,
+                targets=targets,
+            )
+        )
     return products
 
 

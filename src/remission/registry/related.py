@@ -42,8 +42,15 @@ def _jaccard(a: Iterable[str], b: Iterable[str]) -> tuple[float, list[str]]:
 
 
 def _words(trial: Trial) -> Counter[str]:
-    text = " ".join([trial.brief_title, trial.official_title or "", *(c.text for c in trial.conditions),
-                     *(p.name for p in trial.products), *trial.keywords])
+    text = " ".join(
+        [
+            trial.brief_title,
+            trial.official_title or "",
+            *(c.text for c in trial.conditions),
+            *(p.name for p in trial.products),
+            *trial.keywords,
+        ]
+    )
     return Counter(terms(text))
 
 

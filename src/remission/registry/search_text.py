@@ -17,13 +17,12 @@ import snowballstemmer
 from remission.domain.trial import Trial
 from remission.domain.vocab import DISEASE_LABELS
 
-GROUPS = ("title", "conditions", "products", "interventions", "summary", "criteria", "sites")
 _TOKEN = re.compile(r"[0-9a-zà-öø-ÿ]+(?:[-+][0-9a-z]+)*", re.IGNORECASE)
 _STEMMER = snowballstemmer.stemmer("english")
 STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or that the this to was were will with "
-    "who whom which".split()
-)
+    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of",
+     "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "who", "whom", "which"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
@@ -56,18 +55,24 @@ def index_text(text: str | None) -> str:
 def search_groups(trial: Trial) -> dict[str, str]:
     """Each group's index text for one trial."""
     e = trial.eligibility
-    conditions = [c.text for c in trial.conditions] + trial.keywords + [DISEASE_LABELS[d] for d in trial.diseases] \
+    conditions = (
+        [c.text for c in trial.conditions]
+        + trial.keywords
+        + [DISEASE_LABELS[d] for d in trial.diseases]
         + [d.value for d in trial.diseases]
+    )
     products = [f"{p.name} {p.cell_type or ''} {' '.join(p.targets)}" for p in trial.products]
-    interventions = [f"{i.name} {i.description or ''} {' '.join(i.other_names)}" for i in trial.interventions] + \
-        [f"{a.label} {a.description or ''}" for a in trial.arms]
+    interventions = [f"{i.name} {i.description or ''} {' '.join(i.other_names)}" for i in trial.interventions] + [
+        f"{a.label} {a.description or ''}" for a in trial.arms
+    ]
     criteria = [c.text for c in (e.inclusion + e.exclusion)] if e else []
     if e is not None and not criteria and e.criteria_text:
         criteria = [e.criteria_text]
     sites = [" ".join(filter(None, [s.facility, s.city, s.state, s.country])) for s in trial.sites]
     raw = {
-        "title": " ".join(filter(None, [trial.brief_title, trial.official_title, trial.acronym, trial.id,
-                                        *trial.aliases])),
+        "title": " ".join(
+            filter(None, [trial.brief_title, trial.official_title, trial.acronym, trial.id, *trial.aliases])
+        ),
         "conditions": " ".join(conditions),
         "products": " ".join(products),
         "interventions": " ".join(interventions),
@@ -75,7 +80,7 @@ def search_groups(trial: Trial) -> dict[str, str]:
         "criteria": " ".join(criteria),
         "sites": " ".join([*sites, *trial.countries]),
     }
-    return {group: index_text(raw[group]) for group in GROUPS}
+    return {group: index_text(value) for group, value in raw.items()}
 
 
 def query_terms(query: str) -> list[str]:

@@ -135,12 +135,12 @@ def _read_document(document: Any, name: str) -> Iterator[Outcome]:
 def _study(obj: Any, name: str, record: str) -> Outcome:
     if not looks_like_study(obj):
         what = "object without protocolSection" if isinstance(obj, dict) else type(obj).__name__
-        return Rejected([Problem(name, f"not a ClinicalTrials.gov API v2 study ({what})", record,
-                                 "protocolSection")])
+        return Rejected([Problem(name, f"not a ClinicalTrials.gov API v2 study ({what})", record, "protocolSection")])
     try:
         trial = parse_study(obj, file=name, record=record)
     except RecordRejected as exc:
         return Rejected(exc.problems)
-    notes = [f"values outside the vocabulary kept as written: {field}={values}"
-             for field, values in trial.unmapped.items()]
+    notes = [
+        f"values outside the vocabulary kept as written: {field}={values}" for field, values in trial.unmapped.items()
+    ]
     return Parsed(enrich(trial), name, record, notes)

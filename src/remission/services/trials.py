@@ -23,7 +23,7 @@ from remission.domain.trial import Trial, TrialSummary
 from remission.registry.errors import Problem
 from remission.registry.merge import merge
 from remission.registry.related import rank_related
-from remission.registry.search_text import query_terms
+from remission.registry.search_text import query_terms, search_groups
 from remission.registry.sources import Parsed, Rejected, expand, read_path
 from remission.store.db import make_engine, session_factory
 from remission.store.migrate import current_revision, head_revision, upgrade
@@ -57,8 +57,14 @@ class ImportReport:
         return self.added + self.updated + self.unchanged + self.stale + len(self.rejected)
 
     def as_dict(self) -> dict[str, object]:
-        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged, "stale": self.stale,
-                "rejected": [p.as_dict() for p in self.rejected], "notes": self.notes}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "stale": self.stale,
+            "rejected": [p.as_dict() for p in self.rejected],
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -103,8 +109,9 @@ class Registry:
 
     def check_ready(self) -> None:
         if current_revision(self.engine) != head_revision(self.engine):
-            raise DatabaseNotReady(f"the database at {self.engine.url.render_as_string()} is not migrated: "
-                                   "run `remission db upgrade`")
+            raise DatabaseNotReady(
+                f"the database at {self.engine.url.render_as_string()} is not migrated: run `remission db upgrade`"
+            )
 
     # -- import --------------------------------------------------------------------------------
 
@@ -115,8 +122,9 @@ class Registry:
             else:
                 yield from read_path(item, accept_fallback=accept_fallback)
 
-    def import_paths(self, paths: list[Path], *, accept_fallback: bool = False,
-                     progress: Callable[[str], None] | None = None) -> ImportReport:
+    def import_paths(
+        self, paths: list[Path], *, accept_fallback: bool = False, progress: Callable[[str], None] | None = None
+    ) -> ImportReport:
         report = ImportReport()
         for outcome in self.read(paths, accept_fallback=accept_fallback):
             if isinstance(outcome, Rejected):
@@ -125,15 +133,21 @@ class Registry:
                 try:
                     result = self._apply(outcome)
                 except SQLAlchemyError as exc:
-                    report.rejected.append(Problem(outcome.file, f"database error: {exc.__class__.__name__}: "
-                                                   f"{str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}",
-                                                   outcome.record))
+                    report.rejected.append(
+                        Problem(
+                            outcome.file,
+                            f"database error: {exc.__class__.__name__}: "
+                            f"{str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}",
+                            outcome.record,
+                        )
+                    )
                     result = "rejected"
                 else:
                     setattr(report, result, getattr(report, result) + 1)
                 if result in ("added", "updated"):
-                    report.notes.extend({"file": outcome.file, "record": outcome.record, "note": n}
-                                        for n in outcome.notes)
+                    report.notes.extend(
+                        {"file": outcome.file, "record": outcome.record, "note": n} for n in outcome.notes
+                    )
             if progress is not None:
                 progress(outcome.file if isinstance(outcome, Parsed) else outcome.problems[0].file)
         return report
@@ -147,8 +161,12 @@ class Registry:
             existing = store.source(source.id)
             if existing is not None and existing.content_hash == digest:
                 return "unchanged"
-            if existing is not None and existing.retrieved and source.retrieved and \
-                    source.retrieved.earliest() < existing.retrieved:
+            if (
+                existing is not None
+                and existing.retrieved
+                and source.retrieved
+                and source.retrieved.earliest() < existing.retrieved
+            ):
                 return "stale"  # an older crawl of a source we hold a newer copy of
             target = trial.id
             if trial.nct_id is None:
@@ -160,18 +178,25 @@ class Registry:
                 if local is not None and local != target and local.startswith("LOCAL-"):
                     store.move_sources(local, target)
                     store.delete(local)
-            store.save_source(SourceRecordRow(
-                id=source.id, trial_id=target, kind=source.kind, location=source.location,
-                retrieved=source.retrieved.earliest() if source.retrieved else None, content_hash=digest,
-                payload=trial.model_dump_json(), imported_at=datetime.now(UTC).replace(tzinfo=None),
-            ))
+            store.save_source(
+                SourceRecordRow(
+                    id=source.id,
+                    trial_id=target,
+                    kind=source.kind,
+                    location=source.location,
+                    retrieved=source.retrieved.earliest() if source.retrieved else None,
+                    content_hash=digest,
+                    payload=trial.model_dump_json(),
+                    imported_at=datetime.now(UTC).replace(tzinfo=None),
+                )
+            )
             session.flush()
             existed = store.document(target) is not None
             merged = merge([Trial.model_validate_json(r.payload) for r in store.sources_of(target)])
             if merged.id != target:
                 store.delete(target)
                 store.move_sources(target, merged.id)
-            store.save(merged, TrialSummary.of(merged).model_dump_json())
+            store.save(merged, TrialSummary.of(merged).model_dump_json(), search_groups(merged))
             return "updated" if existed else "added"
 
     # -- queries -------------------------------------------------------------------------------
@@ -185,8 +210,9 @@ class Registry:
                 raise TrialNotFound(trial_id)
             return Trial.model_validate_json(document)
 
-    def search(self, query: str | None = None, filters: Filters | None = None, *, limit: int = 20,
-               offset: int = 0) -> SearchResult:
+    def search(
+        self, query: str | None = None, filters: Filters | None = None, *, limit: int = 20, offset: int = 0
+    ) -> SearchResult:
         with self.sessions() as session:
             store = TrialStore(session)
             page = store.search(query_terms(query or ""), filters or Filters(), limit=limit, offset=offset)
@@ -202,8 +228,11 @@ class Registry:
     def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:
         """The most similar other trials (see :mod:`remission.registry.related` for the method)."""
         trial = self.get(trial_id)
-        facets = [("disease", d.value) for d in trial.diseases] + [("target", t.upper()) for t in trial.targets] \
+        facets = (
+            [("disease", d.value) for d in trial.diseases]
+            + [("target", t.upper()) for t in trial.targets]
             + [("cell_type", c.value.upper()) for c in trial.cell_types]
+        )
         with self.sessions() as session:
             store = TrialStore(session)
             ids = store.sharing_facets(trial.id, facets, candidates)

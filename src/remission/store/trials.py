@@ -8,20 +8,28 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from remission.domain.trial import Trial
 from remission.domain.vocab import Sex
-from remission.registry.search_text import GROUPS, search_groups
 from remission.store.tables import SourceRecordRow, TrialFacetRow, TrialIdRow, TrialRow
 
 # BM25 column weights for trial_fts (trial_id, then the groups in GROUPS order) and the
 # matching tsvector weight letters; the ratios are the same on both engines.
 _FTS_WEIGHTS = (0.0, 10.0, 5.0, 5.0, 2.5, 1.5, 1.0, 1.0)
-_PG_LETTERS = {"title": "A", "conditions": "B", "products": "B", "interventions": "C", "summary": "C",
-               "criteria": "D", "sites": "D"}
+GROUPS = ("title", "conditions", "products", "interventions", "summary", "criteria", "sites")
+_PG_LETTERS = {
+    "title": "A",
+    "conditions": "B",
+    "products": "B",
+    "interventions": "C",
+    "summary": "C",
+    "criteria": "D",
+    "sites": "D",
+}
 
 
 def id_key(value: str) -> str:
@@ -115,21 +123,28 @@ class TrialStore:
         self.session.execute(delete(TrialIdRow).where(TrialIdRow.trial_id == trial_id))
         self.session.execute(delete(TrialRow).where(TrialRow.id == trial_id))
 
-    def save(self, trial: Trial, summary_json: str) -> None:
-        """Insert or replace a merged trial with everything derived from it."""
+    def save(self, trial: Trial, summary_json: str, search_text: dict[str, str]) -> None:
+        """Insert or replace a merged trial with everything derived from it; ``search_text`` is the
+        index text of each group (title, conditions, products, interventions, summary, criteria, sites)."""
         self.delete(trial.id)
         self.session.flush()
         e = trial.eligibility
-        self.session.add(TrialRow(
-            id=trial.id, nct_id=trial.nct_id, brief_title=trial.brief_title,
-            overall_status=trial.overall_status.value if trial.overall_status else None,
-            study_type=trial.study_type.value if trial.study_type else None,
-            sex=e.sex.value if e and e.sex else None,
-            min_age_days=e.minimum_age.in_days() if e and e.minimum_age else None,
-            max_age_days=e.maximum_age.in_days() if e and e.maximum_age else None,
-            start_date=trial.start(), document=trial.model_dump_json(), summary=summary_json,
-            updated_at=datetime.now(UTC).replace(tzinfo=None),
-        ))
+        self.session.add(
+            TrialRow(
+                id=trial.id,
+                nct_id=trial.nct_id,
+                brief_title=trial.brief_title,
+                overall_status=trial.overall_status.value if trial.overall_status else None,
+                study_type=trial.study_type.value if trial.study_type else None,
+                sex=e.sex.value if e and e.sex else None,
+                min_age_days=e.minimum_age.in_days() if e and e.minimum_age else None,
+                max_age_days=e.maximum_age.in_days() if e and e.maximum_age else None,
+                start_date=trial.start(),
+                document=trial.model_dump_json(),
+                summary=summary_json,
+                updated_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        )
         self.session.flush()
         self.session.add_all(TrialFacetRow(trial_id=trial.id, facet=f, value=v) for f, v in sorted(facets_of(trial)))
         keys = {id_key(i) for i in trial.identifiers()} | {title_key(trial.brief_title)}
@@ -137,17 +152,21 @@ class TrialStore:
             # An id another trial already owns (two trials with one sponsor id) stays with the first.
             if self.session.get(TrialIdRow, key) is None:
                 self.session.add(TrialIdRow(key=key, trial_id=trial.id))
-        groups = search_groups(trial)
+        groups = {g: search_text.get(g, "") for g in GROUPS}
         if self.dialect == "sqlite":
             self.session.execute(
-                text(f"INSERT INTO trial_fts (trial_id, {', '.join(GROUPS)}) "
-                     f"VALUES (:trial_id, {', '.join(':' + g for g in GROUPS)})"),
+                text(
+                    f"INSERT INTO trial_fts (trial_id, {', '.join(GROUPS)}) "
+                    f"VALUES (:trial_id, {', '.join(':' + g for g in GROUPS)})"
+                ),
                 {"trial_id": trial.id, **groups},
             )
         else:
             vector = " || ".join(f"setweight(to_tsvector('simple', :{g}), '{_PG_LETTERS[g]}')" for g in GROUPS)
-            self.session.execute(text(f"UPDATE trials SET search_vector = {vector} WHERE id = :trial_id"),
-                                 {"trial_id": trial.id, **groups})
+            self.session.execute(
+                text(f"UPDATE trials SET search_vector = {vector} WHERE id = :trial_id"),
+                {"trial_id": trial.id, **groups},
+            )
         self.session.flush()
 
     def count(self) -> int:
@@ -155,15 +174,26 @@ class TrialStore:
 
     # -- search --------------------------------------------------------------------------------
 
-    def _filtered(self, stmt: Select[tuple[str]], f: Filters) -> Select[tuple[str]]:
+    def _filtered(self, stmt: Select[Any], f: Filters) -> Select[Any]:
         conditions: list[ColumnElement[bool]] = []
-        for facet, values in (("disease", f.diseases), ("cell_type", [v.upper() for v in f.cell_types]),
-                              ("target", [v.upper() for v in f.targets]), ("phase", f.phases),
-                              ("country", [v.upper() for v in f.countries]), ("city", [v.upper() for v in f.cities])):
+        for facet, values in (
+            ("disease", f.diseases),
+            ("cell_type", [v.upper() for v in f.cell_types]),
+            ("target", [v.upper() for v in f.targets]),
+            ("phase", f.phases),
+            ("country", [v.upper() for v in f.countries]),
+            ("city", [v.upper() for v in f.cities]),
+        ):
             if values:
-                conditions.append(exists().where(and_(TrialFacetRow.trial_id == TrialRow.id,
-                                                      TrialFacetRow.facet == facet,
-                                                      TrialFacetRow.value.in_(values))))
+                conditions.append(
+                    exists().where(
+                        and_(
+                            TrialFacetRow.trial_id == TrialRow.id,
+                            TrialFacetRow.facet == facet,
+                            TrialFacetRow.value.in_(values),
+                        )
+                    )
+                )
         if f.statuses:
             conditions.append(TrialRow.overall_status.in_(f.statuses))
         if f.age_days is not None:
@@ -177,33 +207,32 @@ class TrialStore:
     def search(self, query_terms: list[str], f: Filters, *, limit: int, offset: int) -> Page:
         """Trials matching every term and every filter, best first (by id when no query)."""
         if not query_terms:
-            base = self._filtered(select(TrialRow.id), f)
+            base: Select[Any] = self._filtered(select(TrialRow.id), f)
             total = int(self.session.scalar(select(func.count()).select_from(base.subquery())) or 0)
-            ids = list(self.session.scalars(base.order_by(TrialRow.id).limit(limit).offset(offset)))
+            ids = [str(i) for i in self.session.scalars(base.order_by(TrialRow.id).limit(limit).offset(offset))]
             return Page(ids, {}, total)
+        params: dict[str, str] = {}
+        score: ColumnElement[Any]
+        stmt: Select[Any]
         if self.dialect == "sqlite":
-            match = " AND ".join('"' + t.replace('"', "") + '"' for t in query_terms)
+            params["match"] = " AND ".join('"' + t.replace('"', "") + '"' for t in query_terms)
             weights = ", ".join(str(w) for w in _FTS_WEIGHTS)
-            fts = text(f"SELECT trial_id, bm25(trial_fts, {weights}) AS rank FROM trial_fts "
-                       "WHERE trial_fts MATCH :match").columns(literal_column("trial_id"), literal_column("rank"))
+            fts = text(
+                f"SELECT trial_id, bm25(trial_fts, {weights}) AS rank FROM trial_fts WHERE trial_fts MATCH :match"
+            ).columns(literal_column("trial_id"), literal_column("rank"))
             sub = fts.subquery("fts")
             # bm25 is lower-is-better and negative; report a positive score.
             score = (-sub.c.rank).label("score")
-            params = {"match": match}
-        else:
-            tsquery = func.to_tsquery("simple", " & ".join(_pg_term(t) for t in query_terms))
-            vector = literal_column("trials.search_vector")
-            score = func.ts_rank(vector, tsquery, 1).label("score")
-            sub = None
-            params = {}
-        if sub is not None:
             stmt = select(TrialRow.id, score).join(sub, sub.c.trial_id == TrialRow.id)
         else:
-            stmt = select(TrialRow.id, score).where(literal_column("trials.search_vector").op("@@")(tsquery))
-        stmt = self._filtered(stmt, f)  # type: ignore[arg-type]
+            tsquery = func.to_tsquery("simple", " & ".join(_pg_term(t) for t in query_terms))
+            vector: ColumnElement[Any] = literal_column("trials.search_vector")
+            score = func.ts_rank(vector, tsquery, 1).label("score")
+            stmt = select(TrialRow.id, score).where(vector.op("@@")(tsquery))
+        stmt = self._filtered(stmt, f)
         total = int(self.session.scalar(select(func.count()).select_from(stmt.subquery()), params) or 0)
         rows = self.session.execute(stmt.order_by(score.desc(), TrialRow.id).limit(limit).offset(offset), params)
-        scores = {r[0]: float(r[1]) for r in rows}
+        scores = {str(r[0]): float(r[1]) for r in rows}
         return Page(list(scores), scores, total)
 
     def sharing_facets(self, trial_id: str, facets: Iterable[tuple[str, str]], limit: int) -> list[str]:
@@ -212,12 +241,16 @@ class TrialStore:
         if not pairs:
             return []
         shared = func.count().label("shared")
-        stmt = (select(TrialFacetRow.trial_id, shared).where(or_(*pairs), TrialFacetRow.trial_id != trial_id)
-                .group_by(TrialFacetRow.trial_id).order_by(shared.desc(), TrialFacetRow.trial_id).limit(limit))
+        stmt = (
+            select(TrialFacetRow.trial_id, shared)
+            .where(or_(*pairs), TrialFacetRow.trial_id != trial_id)
+            .group_by(TrialFacetRow.trial_id)
+            .order_by(shared.desc(), TrialFacetRow.trial_id)
+            .limit(limit)
+        )
         return [r[0] for r in self.session.execute(stmt)]
 
 
 def _pg_term(term: str) -> str:
     # to_tsquery syntax: quote each lexeme so punctuation in it is literal.
     return "'" + term.replace("'", "''").replace("\\", "") + "'"
-

@@ -15,8 +15,7 @@ from remission.registry.pages.meddatax import MeddataxLayout
 from remission.registry.pages.medifind import MedifindLayout
 from remission.registry.pages.trialx import TrialxLayout
 
-LAYOUTS: tuple[Layout, ...] = (MeddataxLayout(), TrialxLayout(), IchgcpLayout(), ClinconnectLayout(),
-                               MedifindLayout())
+LAYOUTS: tuple[Layout, ...] = (MeddataxLayout(), TrialxLayout(), IchgcpLayout(), ClinconnectLayout(), MedifindLayout())
 FALLBACK: Layout = GenericLayout()
 
 __all__ = ["FALLBACK", "LAYOUTS", "PageResult", "parse_page"]
@@ -42,19 +41,30 @@ def parse_page(text: str, *, file: str, accept_fallback: bool = False) -> tuple[
     result = (layout or FALLBACK).parse(page)
     if layout is None and not accept_fallback:
         found = ", ".join(sorted(result.fields)) or "nothing"
-        raise RecordRejected([Problem(
-            file, f"unknown page layout; the generic fallback found {found} and could not find "
-                  f"{', '.join(result.missing)}; nothing imported (use --accept-fallback to import what it found)",
-        )])
+        raise RecordRejected(
+            [
+                Problem(
+                    file,
+                    f"unknown page layout; the generic fallback found {found} and could not find "
+                    f"{', '.join(result.missing)}; nothing imported (use --accept-fallback to import what it found)",
+                )
+            ]
+        )
     if not result.fields.get("brief_title"):
         raise RecordRejected([Problem(file, "no title found", field="brief_title")])
     try:
         return build_trial(result, file=file), result
     except ValidationError as exc:
-        raise RecordRejected([
-            Problem(file, f"{e['msg']} (got {str(e.get('input'))[:60]!r})", result.fields.get("nct_id"),
-                    ".".join(str(x) for x in e["loc"]))
-            for e in exc.errors()
-        ]) from None
+        raise RecordRejected(
+            [
+                Problem(
+                    file,
+                    f"{e['msg']} (got {str(e.get('input'))[:60]!r})",
+                    result.fields.get("nct_id"),
+                    ".".join(str(x) for x in e["loc"]),
+                )
+                for e in exc.errors()
+            ]
+        ) from None
     except ValueError as exc:
         raise RecordRejected([Problem(file, str(exc))]) from None

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from remission.domain.diseases import find_disease_mentions
 from remission.domain.trial import NCT_ID, Condition, Criterion, SourceInfo, Trial
@@ -44,7 +44,7 @@ class PageText:
         i = self.find(label, start)
         if i is None:
             return None
-        for line in self.lines[i + 1:]:
+        for line in self.lines[i + 1 :]:
             if line:
                 return line
         return None
@@ -65,7 +65,7 @@ class PageText:
             return []
         ends = {e.lower() for e in end_labels}
         out: list[str] = []
-        for line in self.lines[i + 1:]:
+        for line in self.lines[i + 1 :]:
             if line.lower() in ends:
                 break
             out.append(line)
@@ -92,6 +92,7 @@ class Layout(Protocol):
 
 # -- value parsers ------------------------------------------------------------------------------
 
+
 def parse_status(text: str | None) -> OverallStatus | None:
     if not text:
         return None
@@ -103,18 +104,20 @@ def parse_status(text: str | None) -> OverallStatus | None:
         return None
 
 
-_PHASE_WORDS = re.compile(r"(early\s*phase\s*(?:1|i)\b|early_phase1|phase\s*[_ ]?(?:[0-4]|i{1,3}|iv)\b|\bn/?a\b)",
-                          re.IGNORECASE)
+_PHASE_WORDS = re.compile(
+    r"(early\s*phase\s*(?:1|i)\b|early_phase1|phase\s*[_ ]?(?:[0-4]|i{1,3}|iv)\b|\bn/?a\b)", re.IGNORECASE
+)
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 
 def parse_phases(text: str | None) -> list[Phase]:
-    """"Phase 0", "EARLY_PHASE1", "Phase 1/Phase 2", "Phase I/II" → phases."""
+    """ "Phase 0", "EARLY_PHASE1", "Phase 1/Phase 2", "Phase I/II" → phases."""
     if not text:
         return []
     out: list[Phase] = []
-    compact = re.sub(r"phase\s*(i{1,3}|iv|[0-4])\s*/\s*(i{1,3}|iv|[0-4])\b", r"phase \1 / phase \2", text,
-                     flags=re.IGNORECASE)
+    compact = re.sub(
+        r"phase\s*(i{1,3}|iv|[0-4])\s*/\s*(i{1,3}|iv|[0-4])\b", r"phase \1 / phase \2", text, flags=re.IGNORECASE
+    )
     for m in _PHASE_WORDS.finditer(compact):
         word = m.group(1).lower().replace("_", " ")
         if word.startswith("early"):
@@ -133,8 +136,14 @@ def parse_sex(text: str | None) -> Sex | None:
     if not text:
         return None
     key = text.strip().upper()
-    aliases = {"BOTH": Sex.ALL, "ALL": Sex.ALL, "FEMALE": Sex.FEMALE, "MALE": Sex.MALE, "WOMEN": Sex.FEMALE,
-               "MEN": Sex.MALE}
+    aliases = {
+        "BOTH": Sex.ALL,
+        "ALL": Sex.ALL,
+        "FEMALE": Sex.FEMALE,
+        "MALE": Sex.MALE,
+        "WOMEN": Sex.FEMALE,
+        "MEN": Sex.MALE,
+    }
     return aliases.get(key)
 
 
@@ -149,8 +158,18 @@ def parse_bool(text: str | None) -> bool | None:
     return None
 
 
-_HUMAN_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m",
-                       "%B %d %Y", "%b %d %Y")
+_HUMAN_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%B %Y",
+    "%b %Y",
+    "%Y-%m",
+    "%B %d %Y",
+    "%b %d %Y",
+)
 
 
 def parse_date(text: str | None) -> PartialDate | None:
@@ -181,7 +200,7 @@ _AGE_IN_CRITERIA = re.compile(
 
 
 def parse_age_range(text: str | None) -> tuple[Age | None, Age | None]:
-    """"18-70 years" → (18 years, 70 years); "≥ 18 years" → (18 years, None)."""
+    """ "18-70 years" → (18 years, 70 years); "≥ 18 years" → (18 years, None)."""
     if not text:
         return None, None
     m = _AGE_RANGE.match(text.strip())
@@ -258,14 +277,35 @@ def build_trial(result: PageResult, *, file: str) -> Trial:
     sponsor = fields.get("sponsor") or {}
     trial_id = nct or local_id(title, sponsor.get("name"))
     kind = f"page:{result.layout}"
-    source = SourceInfo(id=f"{kind}:{trial_id}", kind=kind, location=file, record=trial_id,
-                        retrieved=fields.pop("retrieved", None))
+    source = SourceInfo(
+        id=f"{kind}:{trial_id}", kind=kind, location=file, record=trial_id, retrieved=fields.pop("retrieved", None)
+    )
     return Trial.model_validate({**fields, "id": trial_id, "sources": [source]})
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "ul",
-              "ol", "table", "dt", "dd", "header", "footer"}
+    _BLOCK: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "ul",
+        "ol",
+        "table",
+        "dt",
+        "dd",
+        "header",
+        "footer",
+    }
 
     def __init__(self) -> None:
         super().__init__()

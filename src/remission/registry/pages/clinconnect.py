@@ -30,8 +30,9 @@ class ClinconnectLayout:
     name = "clinconnect"
 
     def detect(self, page: PageText) -> bool:
-        return page.find("ClinConnect Summary") is not None or \
-            any(_LAUNCHED.match(line) for line in page.nonblank()[:3])
+        return page.find("ClinConnect Summary") is not None or any(
+            _LAUNCHED.match(line) for line in page.nonblank()[:3]
+        )
 
     def parse(self, page: PageText) -> PageResult:
         f: dict[str, Any] = {}
@@ -56,14 +57,15 @@ class ClinconnectLayout:
         f["brief_summary"] = "\n".join(summary) or None
         sex = parse_sex(page.after("Gender"))
         criteria_end = next((line for line in lines if line.startswith("About ")), "Contacts")
-        criteria = [line for line in page.section("Eligibility criteria", [criteria_end, "Contacts", "Locations"])]
+        criteria = list(page.section("Eligibility criteria", [criteria_end, "Contacts", "Locations"]))
         eligibility: dict[str, Any] = {"sex": sex}
         if criteria:
             text = "\n".join(criteria).strip()
             inclusion, exclusion = split_criteria(text)
             low, high = ages_from_criteria(inclusion)
-            eligibility.update(criteria_text=text, inclusion=inclusion, exclusion=exclusion, minimum_age=low,
-                               maximum_age=high)
+            eligibility.update(
+                criteria_text=text, inclusion=inclusion, exclusion=exclusion, minimum_age=low, maximum_age=high
+            )
             diagnosed = next((c.text for c in inclusion if re.match(r"diagnosed as", c.text, re.IGNORECASE)), None)
             f["conditions"] = conditions_from_text(diagnosed or f["brief_summary"])
         f["eligibility"] = {k: v for k, v in eligibility.items() if v is not None}
@@ -78,11 +80,18 @@ class ClinconnectLayout:
         f["sites"] = sites
         f["countries"] = list(dict.fromkeys(s["country"] for s in sites))
         timeline = [line for line in page.section("Timeline", []) if line]
-        completion = timeline[timeline.index("Estimated completion") + 1] if "Estimated completion" in timeline \
-            and timeline.index("Estimated completion") + 1 < len(timeline) else None
+        completion = (
+            timeline[timeline.index("Estimated completion") + 1]
+            if "Estimated completion" in timeline and timeline.index("Estimated completion") + 1 < len(timeline)
+            else None
+        )
         if completion and parse_date(completion):
             f["completion_date"] = {"value": parse_date(completion), "type": "ESTIMATED"}
         missing = [k for k in ("nct_id", "overall_status", "sponsor", "eligibility", "sites") if not f.get(k)]
         missing += ["phases", "enrollment"] + ([] if "completion_date" in f else ["completion_date"])
-        return PageResult(self.name, {k: v for k, v in f.items() if v not in (None, [], {})}, missing,
-                          ["age limits read from the inclusion criteria"] if eligibility.get("minimum_age") else [])
+        return PageResult(
+            self.name,
+            {k: v for k, v in f.items() if v not in (None, [], {})},
+            missing,
+            ["age limits read from the inclusion criteria"] if eligibility.get("minimum_age") else [],
+        )

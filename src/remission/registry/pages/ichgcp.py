@@ -12,8 +12,11 @@ from remission.domain.diseases import find_diseases
 from remission.registry.pages.base import NCT_IN_TEXT, PageResult, PageText, conditions_from_text
 from remission.registry.text import sentences
 
-_APPROX = re.compile(r"(?:approximately|about|around|up to)\s+(\d+)\s+(adult\s+|pediatric\s+)?(?:participants|patients|"
-                     r"subjects)", re.IGNORECASE)
+_APPROX = re.compile(
+    r"(?:approximately|about|around|up to)\s+(\d+)\s+(adult\s+|pediatric\s+)?(?:participants|patients|"
+    r"subjects)",
+    re.IGNORECASE,
+)
 _CONDITIONS = re.compile(r"conditions?:\s*(.+?)\.(?:\s|$)", re.IGNORECASE)
 _EXCLUSIONS = re.compile(r"exclusion criteria include\s+(.+?)\.(?:\s|$)", re.IGNORECASE)
 _REQUIRES = re.compile(r"eligibility requires|must (?:have|show|be)|\bneed\b|\brequires?\b", re.IGNORECASE)
@@ -26,8 +29,9 @@ class IchgcpLayout:
 
     def detect(self, page: PageText) -> bool:
         head = page.nonblank()[:4]
-        return any(line.lstrip("- ").startswith("ICH GCP") for line in head) and \
-            any(NCT_IN_TEXT.search(line) for line in head)
+        return any(line.lstrip("- ").startswith("ICH GCP") for line in head) and any(
+            NCT_IN_TEXT.search(line) for line in head
+        )
 
     def parse(self, page: PageText) -> PageResult:
         f: dict[str, Any] = {}
@@ -62,8 +66,12 @@ class IchgcpLayout:
             f.setdefault("eligibility", {}).update(inclusion=inclusion, exclusion=exclusion)
         missing = [k for k in ("nct_id", "conditions", "enrollment", "eligibility") if not f.get(k)]
         missing += ["overall_status", "phases", "sponsor", "sites"]  # the article does not state them
-        return PageResult(self.name, {k: v for k, v in f.items() if v not in (None, [], {})}, missing,
-                          ["eligibility read from the article's prose, not from a criteria list"])
+        return PageResult(
+            self.name,
+            {k: v for k, v in f.items() if v not in (None, [], {})},
+            missing,
+            ["eligibility read from the article's prose, not from a criteria list"],
+        )
 
     def outcomes(self, body: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         primary: list[dict[str, Any]] = []
@@ -73,7 +81,9 @@ class IchgcpLayout:
         for line in body:
             if line.endswith(":"):
                 low = line.lower()
-                target = secondary if "secondary" in low else primary if ("primar" in low or "evaluate" in low) else None
+                target = (
+                    secondary if "secondary" in low else primary if ("primar" in low or "evaluate" in low) else None
+                )
                 over = _OVER.search(line)
                 time_frame = over.group(1) if over else None
             elif line.startswith("- ") and target is not None:

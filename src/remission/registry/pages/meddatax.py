@@ -43,8 +43,10 @@ class MeddataxLayout:
     name = "meddatax"
 
     def detect(self, page: PageText) -> bool:
-        return all(page.find(h) is not None for h in ("Basic Information", "Recruitment Status")) and \
-            page.inline("NCT ID") is not None
+        return (
+            all(page.find(h) is not None for h in ("Basic Information", "Recruitment Status"))
+            and page.inline("NCT ID") is not None
+        )
 
     def body(self, page: PageText, heading: str) -> list[str]:
         """A section's lines without its boiler-plate first line."""
@@ -67,8 +69,11 @@ class MeddataxLayout:
         if enrollment:
             f["enrollment"] = {"count": int(enrollment.group(1))}
         f["study_type"] = page.after("Study Classification")
-        for label, key in (("Study Start Date", "start_date"), ("Primary Completion Date", "primary_completion_date"),
-                           ("Study Completion Date", "completion_date")):
+        for label, key in (
+            ("Study Start Date", "start_date"),
+            ("Primary Completion Date", "primary_completion_date"),
+            ("Study Completion Date", "completion_date"),
+        ):
             d = parse_date(page.after(label))
             if d:
                 f[key] = {"value": d.iso()}
@@ -87,8 +92,7 @@ class MeddataxLayout:
         notes.extend(self.attach_contacts(f["sites"], facility_contacts, f))
         ids = self.body(page, "Other Identifiers")
         if ids:
-            source = next((x.split(":", 1)[1].strip() for x in ids if x.lower().startswith("identifier source")),
-                          None)
+            source = next((x.split(":", 1)[1].strip() for x in ids if x.lower().startswith("identifier source")), None)
             if source == "org_study_id":
                 f["org_study_id"] = ids[0]
             f["secondary_ids"] = [{"id": ids[0], "type": source}]
@@ -102,8 +106,12 @@ class MeddataxLayout:
         if not lines:
             return None
         d: dict[str, Any] = {}
-        labels = {"Allocation Method": "allocation", "Intervention Model": "intervention_model",
-                  "Primary Study Purpose": "primary_purpose", "Blinding Strategy": "masking"}
+        labels = {
+            "Allocation Method": "allocation",
+            "Intervention Model": "intervention_model",
+            "Primary Study Purpose": "primary_purpose",
+            "Blinding Strategy": "masking",
+        }
         i = 0
         while i < len(lines):
             key = labels.get(lines[i])
@@ -132,17 +140,23 @@ class MeddataxLayout:
             m = re.match(r"^([A-Za-z ]+?):\s*(.+)$", line)
             if m and m.group(1).lower() in _ARM_TYPES:
                 label, _, rest = m.group(2).partition(". ")
-                arm: dict[str, Any] = {"label": label.strip().rstrip("."), "type": _ARM_TYPES[m.group(1).lower()],
-                                       "description": " ".join([*lead, rest.strip()]).strip() or None,
-                                       "intervention_names": []}
+                arm: dict[str, Any] = {
+                    "label": label.strip().rstrip("."),
+                    "type": _ARM_TYPES[m.group(1).lower()],
+                    "description": " ".join([*lead, rest.strip()]).strip() or None,
+                    "intervention_names": [],
+                }
                 lead = []
                 i += 1
                 while i < len(lines) and not re.match(r"^[A-Za-z ]+?:\s", lines[i]):
                     gt = re.match(r"^Group Type\s+(\S+)$", lines[i])
                     if gt:
                         arm["type"] = gt.group(1)
-                    elif not lines[i].startswith("Intervention Type") and i + 1 < len(lines) and \
-                            lines[i + 1].startswith("Intervention Type"):
+                    elif (
+                        not lines[i].startswith("Intervention Type")
+                        and i + 1 < len(lines)
+                        and lines[i + 1].startswith("Intervention Type")
+                    ):
                         arm["intervention_names"].append(lines[i])
                     i += 1
                 arms.append(arm)
@@ -159,15 +173,20 @@ class MeddataxLayout:
                 interventions.append(current)
                 current = None
             elif current is None:
-                current = {"name": line, "description": None,
-                           "arm_labels": [a["label"] for a in arms if line in a["intervention_names"]]}
+                current = {
+                    "name": line,
+                    "description": None,
+                    "arm_labels": [a["label"] for a in arms if line in a["intervention_names"]],
+                }
             else:
                 current["description"] = " ".join(filter(None, [current["description"], line]))
         return arms, interventions
 
     def eligibility(self, page: PageText) -> dict[str, Any] | None:
-        lines = page.section("Inclusion Criteria", ["Minimum Eligible Age", "Maximum Eligible Age", "Eligible Sex",
-                                                    "Accepts Healthy Volunteers", *HEADINGS])
+        lines = page.section(
+            "Inclusion Criteria",
+            ["Minimum Eligible Age", "Maximum Eligible Age", "Eligible Sex", "Accepts Healthy Volunteers", *HEADINGS],
+        )
         text = "Inclusion Criteria:\n" + "\n".join(lines) if lines else None
         inclusion, exclusion = split_criteria(text)
         e: dict[str, Any] = {
@@ -194,8 +213,9 @@ class MeddataxLayout:
                 out["sponsor"] = org
             else:
                 out["collaborators"].append(org)
-        rp = next((line for line in self.body(page, "Responsible Party") if line.startswith("Responsibility Role")),
-                  None)
+        rp = next(
+            (line for line in self.body(page, "Responsible Party") if line.startswith("Responsibility Role")), None
+        )
         if rp:
             out["responsible_party"] = {"type": rp.split()[-1]}
         return out
@@ -209,8 +229,13 @@ class MeddataxLayout:
                 name = re.sub(r"\s+(Principal Investigator|Study Director|Study Chair)$", "", lines[i - 1])
                 role = m.group(1).upper()
                 affiliation = lines[i + 1] if i + 1 < len(lines) and not _ROLE.match(lines[i + 1]) else None
-                out.append({"name": name, "role": role if role in OfficialRole.__members__ else None,
-                            "affiliation": affiliation})
+                out.append(
+                    {
+                        "name": name,
+                        "role": role if role in OfficialRole.__members__ else None,
+                        "affiliation": affiliation,
+                    }
+                )
         return out
 
     def sites(self, page: PageText) -> list[dict[str, Any]]:
@@ -235,7 +260,7 @@ class MeddataxLayout:
                 continue
             role = m.group(1).upper()
             contact = Contact(name=lines[i - 1], role=ContactRole(role) if role in ContactRole.__members__ else None)
-            for value in lines[i + 1:i + 3]:
+            for value in lines[i + 1 : i + 3]:
                 if _ROLE.match(value) or (value and not (_PHONE.match(value) or _EMAIL.match(value))):
                     break
                 if _PHONE.match(value):

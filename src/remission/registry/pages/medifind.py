@@ -25,7 +25,9 @@ from remission.registry.pages.base import (
 
 _EMAIL = re.compile(r"^\S+@\S+\.\S+$")
 _PHONE = re.compile(r"^\+?[\d\s()-]{6,}$")
-_ARM = re.compile(r"^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Other):\s*(.+)$")
+_ARM = re.compile(
+    r"^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Other):\s*(.+)$"
+)
 _SECTIONS = ["Locations", "Time Frame", "Participants", "Treatments", "Related Therapeutic Areas", "Sponsors"]
 
 
@@ -45,7 +47,7 @@ class MedifindLayout:
         study_type = (page.inline("Study Type") or "").upper()
         f["study_type"] = study_type if study_type in ("INTERVENTIONAL", "OBSERVATIONAL") else None
         f["brief_summary"] = "\n".join(x for x in page.section("SUMMARY", ["Eligibility"]) if x) or None
-        criteria = [x for x in page.section("View:", _SECTIONS)]
+        criteria = list(page.section("View:", _SECTIONS))
         text = "\n".join(criteria).strip() or None
         inclusion, exclusion = split_criteria(text)
         minimum = page.inline("Minimum Age")
@@ -56,7 +58,9 @@ class MedifindLayout:
             "minimum_age": minimum or low,  # a bare number is years; the criteria confirm it
             "maximum_age": maximum or high,
             "healthy_volunteers": parse_bool(page.inline("Healthy Volunteers")),
-            "criteria_text": text, "inclusion": inclusion, "exclusion": exclusion,
+            "criteria_text": text,
+            "inclusion": inclusion,
+            "exclusion": exclusion,
         }
         f["eligibility"] = {k: v for k, v in eligibility.items() if v not in (None, [])}
         f["conditions"] = conditions_from_text(f["brief_title"], f["brief_summary"])
@@ -77,29 +81,39 @@ class MedifindLayout:
             m = _ARM.match(line)
             if m:
                 described = treatments[i + 1] if i + 1 < len(treatments) and not _ARM.match(treatments[i + 1]) else None
-                arms.append({"label": m.group(2), "type": m.group(1).upper().replace(" ", "_"),
-                             "description": described})
+                arms.append(
+                    {"label": m.group(2), "type": m.group(1).upper().replace(" ", "_"), "description": described}
+                )
         f["arms"] = arms
         lead = page.inline("Leads")
         if lead:
             f["sponsor"] = {"name": lead, "agency_class": organization_class(lead)}
-        missing = [k for k in ("overall_status", "phases", "eligibility", "sites", "sponsor", "enrollment")
-                   if not f.get(k)]
+        missing = [
+            k for k in ("overall_status", "phases", "eligibility", "sites", "sponsor", "enrollment") if not f.get(k)
+        ]
         if not f["nct_id"]:
             missing.append("nct_id")
-        notes = ["the page says its content was sourced from ClinicalTrials.gov"] \
-            if "sourced from clinicaltrials.gov" in page.text.lower() else []
+        notes = (
+            ["the page says its content was sourced from ClinicalTrials.gov"]
+            if "sourced from clinicaltrials.gov" in page.text.lower()
+            else []
+        )
         return PageResult(self.name, {k: v for k, v in f.items() if v not in (None, [], {})}, missing, notes)
 
     def sites(self, lines: list[str]) -> list[dict[str, Any]]:
-        """"[Other Locations] COUNTRY FACILITY STATUS CITY Contact Information (ROLE NAME EMAIL PHONE)*"."""
+        """ "[Other Locations] COUNTRY FACILITY STATUS CITY Contact Information (ROLE NAME EMAIL PHONE)*"."""
         sites: list[dict[str, Any]] = []
         i = 0
         rows = [x for x in lines if x not in ("Other Locations", "Location")]
         while i < len(rows):
             if i + 3 < len(rows) and parse_status(rows[i + 2]):
-                site: dict[str, Any] = {"country": rows[i], "facility": rows[i + 1], "status": parse_status(rows[i + 2]),
-                                        "city": rows[i + 3], "contacts": []}
+                site: dict[str, Any] = {
+                    "country": rows[i],
+                    "facility": rows[i + 1],
+                    "status": parse_status(rows[i + 2]),
+                    "city": rows[i + 3],
+                    "contacts": [],
+                }
                 i += 4
                 if i < len(rows) and rows[i] == "Contact Information":
                     i += 1

@@ -21,16 +21,20 @@ from remission.registry.pages.base import (
     parse_status,
 )
 
-_PLANNED = re.compile(r"(\d+)\s+(?:patients|participants|subjects)\s+(?:are|will be)\s+(?:planned|expected|enrolled)",
-                      re.IGNORECASE)
+_PLANNED = re.compile(
+    r"(\d+)\s+(?:patients|participants|subjects)\s+(?:are|will be)\s+(?:planned|expected|enrolled)", re.IGNORECASE
+)
 
 
 class TrialxLayout:
     name = "trialx"
 
     def detect(self, page: PageText) -> bool:
-        return page.find("Overview") is not None and page.find("Eligibility") is not None and \
-            page.find("Study details") is not None
+        return (
+            page.find("Overview") is not None
+            and page.find("Eligibility") is not None
+            and page.find("Study details") is not None
+        )
 
     def parse(self, page: PageText) -> PageResult:
         f: dict[str, Any] = {}
@@ -65,13 +69,16 @@ class TrialxLayout:
             text = "\n".join(criteria).strip()
             inclusion, exclusion = split_criteria(text)
             f.setdefault("eligibility", {}).update(criteria_text=text, inclusion=inclusion, exclusion=exclusion)
-        details = [line for line in page.section("Study details", ["Step 1 Get in touch with the nearest study center"])
-                   if line]
+        details = [
+            line
+            for line in page.section("Study details", ["Step 1 Get in touch with the nearest study center"])
+            if line
+        ]
         nct_at = next((i for i, line in enumerate(details) if NCT_IN_TEXT.fullmatch(line)), None)
         if nct_at is not None:
             f["conditions"] = [{"text": c, "code": classify_condition(c)} for c in details[:nct_at]]
             f["nct_id"] = details[nct_at]
-            rest = details[nct_at + 1:]
+            rest = details[nct_at + 1 :]
             if rest:
                 f["sponsor"] = {"name": rest[0], "agency_class": organization_class(rest[0])}
             if len(rest) > 1 and parse_date(rest[1]):

@@ -42,8 +42,9 @@ def upgrade() -> None:
     op.create_table(
         "trial_ids",
         sa.Column("key", sa.String(300), primary_key=True),
-        sa.Column("trial_id", sa.String(64), sa.ForeignKey("trials.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "trial_id", sa.String(64), sa.ForeignKey("trials.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
     )
     op.create_table(
         "source_records",

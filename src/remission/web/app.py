@@ -1,0 +1,49 @@
+"""The FastAPI application: REST API under /api/v1, OpenAPI at /docs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from remission.services.trials import Registry
+from remission.settings import get_settings
+from remission.web.api.trials import router as trials_router
+
+
+def create_app(registry: Registry | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Remission",
+        version="0.1.0",
+        description="CAR cell-therapy trials in relapsed/refractory autoimmune disease.",
+    )
+    app.state.registry = registry or Registry.from_url(get_settings().url())
+    app.include_router(trials_router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {
+                "error": exc.detail if isinstance(exc.detail, str) else "invalid request",
+                "detail": exc.detail,
+                "status": exc.status_code,
+            },
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        message = "; ".join(f"{'.'.join(str(x) for x in p['loc'])}: {p['msg']}" for p in problems)
+        return JSONResponse({"error": message, "detail": problems, "status": 422}, status_code=422)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> Response:
+        return RedirectResponse("/docs")
+
+    @app.get("/api/v1/health", tags=["health"])
+    def health() -> dict[str, object]:
+        return {"status": "ok", "trials": app.state.registry.count()}
+
+    return app
