@@ -1,0 +1,61 @@
+"""Shared fixtures: paths to the shared reference data and a registry on each backend.
+
+The store tests run on SQLite and on PostgreSQL. PostgreSQL needs REMISSION_TEST_DATABASE_URL
+(`.ci/run` starts a server and sets it); without it those tests skip, unless
+REMISSION_REQUIRE_POSTGRES is set (as on CI), where a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from remission.services.trials import Registry
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PAGES = ROOT / "src" / "remission" / "data" / "pages"
+CTGOV = SHARED / "data" / "ctgov" / "studies.jsonl"
+SEED = {
+    "NCT07095075": PAGES / "000_5c547f2ed1c5046d.txt",
+    "NCT07246096": PAGES / "001_302fe1d1e7321d74.txt",
+    "NCT07049081": PAGES / "002_c67f4663525323e8.txt",
+    "LIANGZOU": PAGES / "003_bc9e25ce2981cd6e.txt",
+    "ZJU": PAGES / "004_3578e6d84ae41c82.txt",
+}
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("REMISSION_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("REMISSION_REQUIRE_POSTGRES"):
+            pytest.fail("REMISSION_REQUIRE_POSTGRES is set but REMISSION_TEST_DATABASE_URL is not")
+        pytest.skip("no PostgreSQL server (set REMISSION_TEST_DATABASE_URL)")
+    return url
+
+
+def fresh_registry(backend: str, tmp: Path) -> Registry:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp / 'test.db'}"
+    else:
+        url = postgres_url() or ""
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    registry = Registry.from_url(url)
+    registry.upgrade()
+    return registry
+
+
+@pytest.fixture(params=BACKENDS)
+def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registry]:
+    reg = fresh_registry(request.param, tmp_path)
+    yield reg
+    reg.engine.dispose()

@@ -1,0 +1,116 @@
+"""Import, idempotency, bad input, search and related trials: on SQLite and on PostgreSQL."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from remission.domain.vocab import Sex
+from remission.services.trials import Filters, Registry
+from tests.conftest import CTGOV, PAGES, SEED
+
+
+def snapshot(registry: Registry) -> list[str]:
+    return [s.model_dump_json() for s in registry.search(None, Filters(), limit=100000).items]
+
+
+def sample(tmp: Path, n: int = 150) -> Path:
+    path = tmp / "sample.jsonl"
+    path.write_text("\n".join(CTGOV.read_text().splitlines()[:n]) + "\n")
+    return path
+
+
+def test_import_is_idempotent_and_merges(registry: Registry, tmp_path: Path) -> None:
+    report = registry.import_paths([PAGES, sample(tmp_path)])
+    assert (report.added, report.rejected) == (155, [])
+    before = snapshot(registry)
+    again = registry.import_paths([PAGES, sample(tmp_path)])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 155)
+    assert snapshot(registry) == before
+    # A registry record of a seed trial merges with its page; the registry wins a conflict.
+    page_trial = registry.get("NCT07095075")
+    record = json.loads(CTGOV.read_text().splitlines()[0])
+    ident = record["protocolSection"]["identificationModule"]
+    ident["nctId"] = "NCT07095075"
+    ident["briefTitle"] = page_trial.brief_title
+    record["protocolSection"]["statusModule"]["overallStatus"] = "NOT_YET_RECRUITING"
+    (tmp_path / "reg.json").write_text(json.dumps(record))
+    merged_report = registry.import_paths([tmp_path / "reg.json"])
+    assert merged_report.updated == 1
+    merged = registry.get("NCT07095075")
+    assert merged.overall_status is not None and merged.overall_status.value == "NOT_YET_RECRUITING"
+    assert merged.provenance["overall_status"] == "ctgov-v2:NCT07095075"
+    assert merged.provenance["dose_levels"] == "page:meddatax:NCT07095075"
+    assert any(c.field == "overall_status" and c.other_value == "RECRUITING" for c in merged.conflicts)
+
+
+def test_bad_input_is_refused_and_changes_nothing(registry: Registry, tmp_path: Path) -> None:
+    registry.import_paths([PAGES])
+    before = snapshot(registry)
+    first = CTGOV.read_text().splitlines()[0]
+    (tmp_path / "truncated.json").write_text(first[:5000])
+    (tmp_path / "empty.json").write_text("")
+    (tmp_path / "wrongtype.json").write_text(json.dumps({"protocolSection": {"identificationModule": {"nctId": 1}}}))
+    (tmp_path / "odd.txt").write_text("Some Trial Of Something Important\nStatus: Recruiting\n")
+    (tmp_path / "notastudy.json").write_text(json.dumps({"hello": "world"}))
+    for name, words in [("truncated.json", "invalid JSON"), ("empty.json", "empty file"),
+                        ("wrongtype.json", "nctId"), ("odd.txt", "unknown page layout"),
+                        ("notastudy.json", "not a ClinicalTrials.gov API v2 study")]:
+        report = registry.import_paths([tmp_path / name])
+        assert report.rejected, name
+        assert words in str(report.rejected[0]) and name in report.rejected[0].file
+    assert snapshot(registry) == before
+    # A JSON-lines file with one bad line: the others import, the bad one is reported by line.
+    lines = CTGOV.read_text().splitlines()[:3]
+    (tmp_path / "mixed.jsonl").write_text("\n".join([lines[0], lines[1][:100], lines[2]]))
+    report = registry.import_paths([tmp_path / "mixed.jsonl"])
+    assert report.added == 2 and [p.record for p in report.rejected] == ["line 2"]
+
+
+def test_search_filters_and_related(registry: Registry, tmp_path: Path) -> None:
+    registry.import_paths([PAGES, sample(tmp_path)])
+    hits = registry.search("lupus")
+    assert {"NCT07095075", "NCT07246096", "NCT07049081"} <= {s.id for s in hits.items}
+    car_nk = registry.search(None, Filters(cell_types=["CAR-NK"]))
+    assert [s.id for s in car_nk.items] == ["NCT07095075"]
+    bcma = registry.search("lupus", Filters(targets=["BCMA"], statuses=["RECRUITING"]))
+    assert {s.id for s in bcma.items} == {"NCT07095075", "NCT07246096"}
+    # A 10-year-old with SLE: the Zhejiang trial (from 5 years) fits; the LUCAR-G79 article states no
+    # age limit (only "adult participants"), so it is not ruled out; the 18-70 trials are.
+    child = registry.search(None, Filters(diseases=["SLE"], age_days=10 * 365.25, sex=Sex.FEMALE))
+    assert {s.brief_title[:26] for s in child.items if s.cell_types} == {"Study of Ultra-Fast Autolo",
+                                                                         "CAR-T Cell Therapy Clinica"}
+    early = registry.search(None, Filters(phases=["EARLY_PHASE1", "PHASE0"], diseases=["AAV"]))
+    assert {s.id for s in early.items} == {"NCT07095075", "NCT07246096"}
+    china = registry.search(None, Filters(countries=["china"], cities=["Hangzhou"]))
+    assert china.items and all("Hangzhou" in s.cities for s in china.items)
+    assert any(s.brief_title.startswith("Study of Ultra-Fast") for s in china.items)
+    related = registry.related("NCT07095075", 3)
+    assert related[0].id == "NCT07246096"  # same diseases, same CD19/BCMA targets
+    assert any("target: BCMA, CD19" in why for why in related[0].why)
+    page = registry.search("trial", limit=5, offset=5)
+    assert page.total > 10 and len(page.items) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.xfail(reason="BM25 (FTS5) and ts_rank order broad queries differently; shared re-ranking is "
+                   "the next step", strict=False)
+def test_same_top_results_on_both_engines(tmp_path: Path) -> None:
+    from tests.conftest import fresh_registry, postgres_url
+
+    postgres_url()
+    sqlite, pg = fresh_registry("sqlite", tmp_path), fresh_registry("postgresql", tmp_path)
+    for reg in (sqlite, pg):
+        reg.import_paths([PAGES, sample(tmp_path, 400)])
+    for query in ["lupus", "CAR-T", "cancer", "asthma", "prostate", "lumbar disc herniation", "BCMA",
+                  "vasculitis", "digital therapeutic", "lung"]:
+        a = [s.id for s in sqlite.search(query, limit=10).items]
+        b = [s.id for s in pg.search(query, limit=10).items]
+        assert set(a) | set(b), query
+        assert a[:3] == b[:3] or set(a[:5]) == set(b[:5]), (query, a, b)
+        assert sqlite.search(query).total == pg.search(query).total, query
+
+
+def test_seed_pages_are_all_imported(registry: Registry) -> None:
+    report = registry.import_paths(list(SEED.values()))
+    assert report.added == 5 and not report.rejected
