@@ -21,7 +21,7 @@ from rich.table import Table
 
 from remission.domain.trial import Trial, TrialSummary
 from remission.domain.values import Age
-from remission.domain.vocab import Phase, Sex, parse_disease_code
+from remission.domain.vocab import Phase, Sex, expand_phases, parse_disease_code
 from remission.services.trials import DatabaseNotReady, Filters, Registry, TrialNotFound, bundled_paths
 from remission.settings import get_settings
 from remission.web.app import create_app
@@ -253,14 +253,12 @@ def _filters(
     age: str | None,
     sex: str | None,
 ) -> Filters:
-    phases: list[str] = []
+    phases: list[Phase] = []
     for p in phase or []:
         try:
-            phases.append(Phase(p.strip().upper()).value)
+            phases.append(Phase(p.strip().upper()))
         except ValueError:
             raise ValueError(f"unknown phase {p!r}; accepted: {', '.join(x.value for x in Phase)}") from None
-    if Phase.EARLY_PHASE1.value in phases or Phase.PHASE0.value in phases:
-        phases = sorted({*phases, Phase.EARLY_PHASE1.value, Phase.PHASE0.value})
     sex_value = None
     if sex:
         aliases = {"F": "FEMALE", "M": "MALE", "WOMAN": "FEMALE", "MAN": "MALE"}
@@ -274,7 +272,7 @@ def _filters(
         statuses=[s.strip().upper() for s in status or []],
         cell_types=[c.strip() for c in cell_type or []],
         targets=[t.strip() for t in target or []],
-        phases=phases,
+        phases=expand_phases(phases),
         countries=[c.strip() for c in country or []],
         cities=[c.strip() for c in city or []],
         age_days=Age.model_validate(age).in_days() if age else None,

@@ -34,6 +34,12 @@ EQUIVALENT_PHASES: dict[Phase, frozenset[Phase]] = {
 }
 
 
+def expand_phases(phases: list[Phase]) -> list[str]:
+    """The phase values a phase filter matches: each phase and its equivalents, sorted."""
+    out = {p.value for phase in phases for p in EQUIVALENT_PHASES.get(phase, frozenset({phase}))}
+    return sorted(out)
+
+
 class OverallStatus(StrEnum):
     """Overall recruitment status (v2 ``statusModule.overallStatus``); also used per site."""
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from remission.domain.trial import TrialSummary
 from remission.domain.values import Age
-from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, parse_disease_code
+from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_phases, parse_disease_code
 from remission.services.trials import Filters, TrialNotFound
 from remission.web.deps import RegistryDep
 
@@ -53,15 +53,12 @@ def list_trials(
         age_days = Age.model_validate(age).in_days() if age else None
     except ValueError as exc:
         raise _bad("age", str(exc)) from None
-    phases = {p.value for p in phase or []}
-    if phases & {Phase.EARLY_PHASE1.value, Phase.PHASE0.value}:
-        phases |= {Phase.EARLY_PHASE1.value, Phase.PHASE0.value}
     filters = Filters(
         diseases=diseases,
         statuses=[s.value for s in status or []],
         cell_types=[c.value for c in cell_type or []],
         targets=target or [],
-        phases=sorted(phases),
+        phases=expand_phases(phase or []),
         countries=country or [],
         cities=city or [],
         age_days=age_days,
