@@ -93,8 +93,6 @@ def test_search_filters_and_related(registry: Registry, tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(reason="BM25 (FTS5) and ts_rank order broad queries differently; shared re-ranking is "
-                   "the next step", strict=False)
 def test_same_top_results_on_both_engines(tmp_path: Path) -> None:
     from tests.conftest import fresh_registry, postgres_url
 
@@ -107,7 +105,7 @@ def test_same_top_results_on_both_engines(tmp_path: Path) -> None:
         a = [s.id for s in sqlite.search(query, limit=10).items]
         b = [s.id for s in pg.search(query, limit=10).items]
         assert set(a) | set(b), query
-        assert a[:3] == b[:3] or set(a[:5]) == set(b[:5]), (query, a, b)
+        assert a == b, (query, a, b)
         assert sqlite.search(query).total == pg.search(query).total, query
 
 

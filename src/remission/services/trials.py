@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from remission.domain.trial import Trial, TrialSummary
 from remission.registry.errors import Problem
 from remission.registry.merge import merge
+from remission.registry.ranking import rank, term_weights
 from remission.registry.related import rank_related
 from remission.registry.search_text import query_terms, search_groups
 from remission.registry.sources import Parsed, Rejected, expand, read_path
@@ -196,7 +197,8 @@ class Registry:
             if merged.id != target:
                 store.delete(target)
                 store.move_sources(target, merged.id)
-            store.save(merged, TrialSummary.of(merged).model_dump_json(), search_groups(merged))
+            groups = search_groups(merged)
+            store.save(merged, TrialSummary.of(merged).model_dump_json(), groups, term_weights(groups))
             return "updated" if existed else "added"
 
     # -- queries -------------------------------------------------------------------------------
@@ -215,15 +217,26 @@ class Registry:
     ) -> SearchResult:
         with self.sessions() as session:
             store = TrialStore(session)
-            page = store.search(query_terms(query or ""), filters or Filters(), limit=limit, offset=offset)
-            summaries = store.summaries(page.ids)
+            words = query_terms(query or "")
+            shown: list[tuple[str, float | None]]
+            if words:
+                ranked = self._ranked(store, words, filters or Filters())
+                total, shown = len(ranked), list(ranked[offset : offset + limit])
+            else:
+                page = store.browse(filters or Filters(), limit=limit, offset=offset)
+                total, shown = page.total, [(i, None) for i in page.ids]
+            summaries = store.summaries([i for i, _ in shown])
         items = []
-        for trial_id in page.ids:
+        for trial_id, score in shown:
             summary = TrialSummary.model_validate_json(summaries[trial_id])
-            if trial_id in page.scores:
-                summary.score = round(page.scores[trial_id], 6)
+            summary.score = score
             items.append(summary)
-        return SearchResult(items, page.total, limit, offset)
+        return SearchResult(items, total, limit, offset)
+
+    @staticmethod
+    def _ranked(store: TrialStore, words: list[str], filters: Filters) -> list[tuple[str, float]]:
+        matches = store.match(words, filters)
+        return rank(matches.postings, matches.document_frequency, matches.trials)
 
     def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:
         """The most similar other trials (see :mod:`remission.registry.related` for the method)."""
@@ -239,8 +252,8 @@ class Registry:
             if len(ids) < candidates:
                 words = query_terms(trial.brief_title)[:6]
                 for term in words:
-                    page = store.search([term], Filters(), limit=candidates // max(1, len(words)), offset=0)
-                    ids.extend(i for i in page.ids if i not in ids and i != trial.id)
+                    best = self._ranked(store, [term], Filters())[: candidates // max(1, len(words))]
+                    ids.extend(i for i, _ in best if i not in ids and i != trial.id)
             documents = {i: store.document(i) for i in ids}
         others = [Trial.model_validate_json(d) for d in documents.values() if d]
         ranked = rank_related(trial, others, limit)

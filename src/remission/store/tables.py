@@ -2,10 +2,12 @@
 
 ``trials`` holds each merged trial as a JSON document plus the columns filters need;
 ``trial_facets`` holds the many-valued filters (disease, cell type, target, phase, country,
-city); ``trial_ids`` maps every id a trial is known by (NCT id, local id, sponsor id, alias,
-normalised title) to it; ``source_records`` keeps what each source said, so a trial can be
-merged again when any of its sources changes. Full-text search lives beside these: an FTS5
-table on SQLite, a ``tsvector`` column on PostgreSQL (see the migration).
+city); ``trial_terms`` holds each trial's BM25F weight of every index term (the ranking
+shared by both engines, see :mod:`remission.registry.ranking`); ``trial_ids`` maps every id
+a trial is known by (NCT id, local id, sponsor id, alias, normalised title) to it;
+``source_records`` keeps what each source said, so a trial can be merged again when any of
+its sources changes. Full-text search lives beside these: an FTS5 table on SQLite, a
+``tsvector`` column on PostgreSQL (see the migration).
 """
 
 from __future__ import annotations
@@ -45,6 +47,17 @@ class TrialFacetRow(Base):
     value: Mapped[str] = mapped_column(String(200), primary_key=True)
 
     __table_args__ = (Index("ix_trial_facets_facet_value", "facet", "value", "trial_id"),)
+
+
+class TrialTermRow(Base):
+    __tablename__ = "trial_terms"
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    trial_id: Mapped[str] = mapped_column(ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+
+    # Clustered by term on SQLite: a query reads one contiguous run of rows per term.
+    __table_args__ = (Index("ix_trial_terms_trial", "trial_id"), {"sqlite_with_rowid": False})
 
 
 class TrialIdRow(Base):

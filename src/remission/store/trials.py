@@ -1,6 +1,7 @@
-"""The trial repository: save merged trials with their facets, ids and search text; look them
-up by any id; filter and rank them by full-text relevance on SQLite (FTS5, BM25) and on
-PostgreSQL (``tsvector``, ``ts_rank``)."""
+"""The trial repository: save merged trials with their facets, ids, search text and term
+weights; look them up by any id; find the trials a query matches with the engine's full-text
+search (FTS5 on SQLite, ``tsvector`` with a GIN index on PostgreSQL) and return each match's
+stored term weights, which the caller ranks (one formula for both engines)."""
 
 from __future__ import annotations
 
@@ -10,26 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from remission.domain.trial import Trial
 from remission.domain.vocab import Sex
-from remission.store.tables import SourceRecordRow, TrialFacetRow, TrialIdRow, TrialRow
+from remission.store.tables import SourceRecordRow, TrialFacetRow, TrialIdRow, TrialRow, TrialTermRow
 
-# BM25 column weights for trial_fts (trial_id, then the groups in GROUPS order) and the
-# matching tsvector weight letters; the ratios are the same on both engines.
-_FTS_WEIGHTS = (0.0, 10.0, 5.0, 5.0, 2.5, 1.5, 1.0, 1.0)
 GROUPS = ("title", "conditions", "products", "interventions", "summary", "criteria", "sites")
-_PG_LETTERS = {
-    "title": "A",
-    "conditions": "B",
-    "products": "B",
-    "interventions": "C",
-    "summary": "C",
-    "criteria": "D",
-    "sites": "D",
-}
 
 
 def id_key(value: str) -> str:
@@ -58,8 +47,16 @@ class Filters:
 @dataclass
 class Page:
     ids: list[str]
-    scores: dict[str, float]
     total: int
+
+
+@dataclass
+class Matches:
+    """The trials a query matches, with what ranking them needs."""
+
+    postings: dict[str, dict[str, float]]  # trial id -> {query term: stored weight}
+    document_frequency: dict[str, int]  # query term -> trials holding it, in the whole registry
+    trials: int  # trials in the registry
 
 
 def facets_of(trial: Trial) -> set[tuple[str, str]]:
@@ -120,12 +117,16 @@ class TrialStore:
         if self.dialect == "sqlite":
             self.session.execute(text("DELETE FROM trial_fts WHERE trial_id = :id"), {"id": trial_id})
         self.session.execute(delete(TrialFacetRow).where(TrialFacetRow.trial_id == trial_id))
+        self.session.execute(delete(TrialTermRow).where(TrialTermRow.trial_id == trial_id))
         self.session.execute(delete(TrialIdRow).where(TrialIdRow.trial_id == trial_id))
         self.session.execute(delete(TrialRow).where(TrialRow.id == trial_id))
 
-    def save(self, trial: Trial, summary_json: str, search_text: dict[str, str]) -> None:
+    def save(
+        self, trial: Trial, summary_json: str, search_text: dict[str, str], term_weights: dict[str, float]
+    ) -> None:
         """Insert or replace a merged trial with everything derived from it; ``search_text`` is the
-        index text of each group (title, conditions, products, interventions, summary, criteria, sites)."""
+        index text of each group (title, conditions, products, interventions, summary, criteria,
+        sites), ``term_weights`` the ranking weight of each of its terms."""
         self.delete(trial.id)
         self.session.flush()
         e = trial.eligibility
@@ -152,6 +153,11 @@ class TrialStore:
             # An id another trial already owns (two trials with one sponsor id) stays with the first.
             if self.session.get(TrialIdRow, key) is None:
                 self.session.add(TrialIdRow(key=key, trial_id=trial.id))
+        if term_weights:
+            self.session.execute(
+                insert(TrialTermRow),
+                [{"term": t, "trial_id": trial.id, "weight": w} for t, w in sorted(term_weights.items())],
+            )
         groups = {g: search_text.get(g, "") for g in GROUPS}
         if self.dialect == "sqlite":
             self.session.execute(
@@ -162,7 +168,7 @@ class TrialStore:
                 {"trial_id": trial.id, **groups},
             )
         else:
-            vector = " || ".join(f"setweight(to_tsvector('simple', :{g}), '{_PG_LETTERS[g]}')" for g in GROUPS)
+            vector = " || ".join(f"to_tsvector('simple', :{g})" for g in GROUPS)
             self.session.execute(
                 text(f"UPDATE trials SET search_vector = {vector} WHERE id = :trial_id"),
                 {"trial_id": trial.id, **groups},
@@ -204,36 +210,45 @@ class TrialStore:
             conditions.append(or_(TrialRow.sex.is_(None), TrialRow.sex.in_([Sex.ALL.value, f.sex.value])))
         return stmt.where(*conditions) if conditions else stmt
 
-    def search(self, query_terms: list[str], f: Filters, *, limit: int, offset: int) -> Page:
-        """Trials matching every term and every filter, best first (by id when no query)."""
-        if not query_terms:
-            base: Select[Any] = self._filtered(select(TrialRow.id), f)
-            total = int(self.session.scalar(select(func.count()).select_from(base.subquery())) or 0)
-            ids = [str(i) for i in self.session.scalars(base.order_by(TrialRow.id).limit(limit).offset(offset))]
-            return Page(ids, {}, total)
+    def browse(self, f: Filters, *, limit: int, offset: int) -> Page:
+        """Trials matching every filter, by id."""
+        base: Select[Any] = self._filtered(select(TrialRow.id), f)
+        total = int(self.session.scalar(select(func.count()).select_from(base.subquery())) or 0)
+        ids = [str(i) for i in self.session.scalars(base.order_by(TrialRow.id).limit(limit).offset(offset))]
+        return Page(ids, total)
+
+    def match(self, query_terms: list[str], f: Filters) -> Matches:
+        """Trials whose text holds every query term and that pass every filter."""
         params: dict[str, str] = {}
-        score: ColumnElement[Any]
-        stmt: Select[Any]
+        matched: Select[Any]
         if self.dialect == "sqlite":
             params["match"] = " AND ".join('"' + t.replace('"', "") + '"' for t in query_terms)
-            weights = ", ".join(str(w) for w in _FTS_WEIGHTS)
-            fts = text(
-                f"SELECT trial_id, bm25(trial_fts, {weights}) AS rank FROM trial_fts WHERE trial_fts MATCH :match"
-            ).columns(literal_column("trial_id"), literal_column("rank"))
+            fts = text("SELECT trial_id FROM trial_fts WHERE trial_fts MATCH :match").columns(
+                literal_column("trial_id")
+            )
             sub = fts.subquery("fts")
-            # bm25 is lower-is-better and negative; report a positive score.
-            score = (-sub.c.rank).label("score")
-            stmt = select(TrialRow.id, score).join(sub, sub.c.trial_id == TrialRow.id)
+            matched = select(TrialRow.id).join(sub, sub.c.trial_id == TrialRow.id)
         else:
             tsquery = func.to_tsquery("simple", " & ".join(_pg_term(t) for t in query_terms))
-            vector: ColumnElement[Any] = literal_column("trials.search_vector")
-            score = func.ts_rank(vector, tsquery, 1).label("score")
-            stmt = select(TrialRow.id, score).where(vector.op("@@")(tsquery))
-        stmt = self._filtered(stmt, f)
-        total = int(self.session.scalar(select(func.count()).select_from(stmt.subquery()), params) or 0)
-        rows = self.session.execute(stmt.order_by(score.desc(), TrialRow.id).limit(limit).offset(offset), params)
-        scores = {str(r[0]): float(r[1]) for r in rows}
-        return Page(list(scores), scores, total)
+            matched = select(TrialRow.id).where(literal_column("trials.search_vector").op("@@")(tsquery))
+        ids = self._filtered(matched, f).subquery("matched")
+        rows = self.session.execute(
+            select(ids.c.id, TrialTermRow.term, TrialTermRow.weight).outerjoin(
+                TrialTermRow, and_(TrialTermRow.trial_id == ids.c.id, TrialTermRow.term.in_(query_terms))
+            ),
+            params,
+        )
+        postings: dict[str, dict[str, float]] = {}
+        for trial_id, term, weight in rows:
+            weights = postings.setdefault(str(trial_id), {})
+            if term is not None:
+                weights[str(term)] = float(weight)
+        df_rows = self.session.execute(
+            select(TrialTermRow.term, func.count())
+            .where(TrialTermRow.term.in_(query_terms))
+            .group_by(TrialTermRow.term)
+        )
+        return Matches(postings, {str(t): int(n) for t, n in df_rows}, self.count())
 
     def sharing_facets(self, trial_id: str, facets: Iterable[tuple[str, str]], limit: int) -> list[str]:
         """Other trials that share any of the given facets, most shared first."""

@@ -1,4 +1,4 @@
-"""The trial registry: trials, facets, ids, source records and full-text search.
+"""The trial registry: trials, facets, term weights, ids, source records and full-text search.
 
 Revision ID: 0001
 Revises:
@@ -40,6 +40,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_trial_facets_facet_value", "trial_facets", ["facet", "value", "trial_id"])
     op.create_table(
+        "trial_terms",
+        sa.Column("term", sa.String(100), primary_key=True),
+        sa.Column("trial_id", sa.String(64), sa.ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("weight", sa.Float, nullable=False),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_trial_terms_trial", "trial_terms", ["trial_id"])
+    op.create_table(
         "trial_ids",
         sa.Column("key", sa.String(300), primary_key=True),
         sa.Column(
@@ -58,8 +66,8 @@ def upgrade() -> None:
         sa.Column("imported_at", sa.DateTime, nullable=False),
     )
     if op.get_bind().dialect.name == "postgresql":
-        # Weighted text (A title, B conditions/products, C interventions/summary, D criteria/sites),
-        # pre-stemmed by Remission so both engines index the same terms; 'simple' adds no stemming.
+        # Text pre-stemmed by Remission so both engines index the same terms ('simple' adds no
+        # stemming); ranking uses trial_terms on both engines, so no weights here.
         op.execute("ALTER TABLE trials ADD COLUMN search_vector tsvector")
         op.execute("CREATE INDEX ix_trials_search_vector ON trials USING GIN (search_vector)")
     else:
@@ -76,6 +84,8 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS trial_fts")
     op.drop_table("source_records")
     op.drop_table("trial_ids")
+    op.drop_index("ix_trial_terms_trial", "trial_terms")
+    op.drop_table("trial_terms")
     op.drop_index("ix_trial_facets_facet_value", "trial_facets")
     op.drop_table("trial_facets")
     op.drop_table("trials")
