@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -26,6 +26,8 @@ class TrialRow(Base):
     __tablename__ = "trials"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The trial's row number in the SQLite FTS5 table (its rowid there).
+    doc: Mapped[int] = mapped_column(Integer, unique=True)
     nct_id: Mapped[str | None] = mapped_column(String(16), index=True)
     brief_title: Mapped[str] = mapped_column(Text)
     overall_status: Mapped[str | None] = mapped_column(String(32), index=True)
@@ -37,6 +39,10 @@ class TrialRow(Base):
     document: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    # Covering index for search: from a full-text match (doc) to what the filters read,
+    # without touching the wide rows that hold the JSON documents.
+    __table_args__ = (Index("ix_trials_search", "doc", "id", "overall_status", "sex", "min_age_days", "max_age_days"),)
 
 
 class TrialFacetRow(Base):

@@ -115,7 +115,9 @@ class TrialStore:
 
     def delete(self, trial_id: str) -> None:
         if self.dialect == "sqlite":
-            self.session.execute(text("DELETE FROM trial_fts WHERE trial_id = :id"), {"id": trial_id})
+            doc = self.session.scalar(select(TrialRow.doc).where(TrialRow.id == trial_id))
+            if doc is not None:
+                self.session.execute(text("DELETE FROM trial_fts WHERE rowid = :doc"), {"doc": doc})
         self.session.execute(delete(TrialFacetRow).where(TrialFacetRow.trial_id == trial_id))
         self.session.execute(delete(TrialTermRow).where(TrialTermRow.trial_id == trial_id))
         self.session.execute(delete(TrialIdRow).where(TrialIdRow.trial_id == trial_id))
@@ -130,9 +132,11 @@ class TrialStore:
         self.delete(trial.id)
         self.session.flush()
         e = trial.eligibility
+        doc = int(self.session.scalar(select(func.coalesce(func.max(TrialRow.doc), 0))) or 0) + 1
         self.session.add(
             TrialRow(
                 id=trial.id,
+                doc=doc,
                 nct_id=trial.nct_id,
                 brief_title=trial.brief_title,
                 overall_status=trial.overall_status.value if trial.overall_status else None,
@@ -149,23 +153,23 @@ class TrialStore:
         self.session.flush()
         self.session.add_all(TrialFacetRow(trial_id=trial.id, facet=f, value=v) for f, v in sorted(facets_of(trial)))
         keys = {id_key(i) for i in trial.identifiers()} | {title_key(trial.brief_title)}
-        for key in sorted(keys):
-            # An id another trial already owns (two trials with one sponsor id) stays with the first.
-            if self.session.get(TrialIdRow, key) is None:
-                self.session.add(TrialIdRow(key=key, trial_id=trial.id))
+        # An id another trial already owns (two trials with one sponsor id) stays with the first.
+        taken = set(self.session.scalars(select(TrialIdRow.key).where(TrialIdRow.key.in_(keys))))
+        self.session.add_all(TrialIdRow(key=k, trial_id=trial.id) for k in sorted(keys - taken))
         if term_weights:
+            # Core executemany: hundreds of rows per trial, no ORM objects needed.
             self.session.execute(
-                insert(TrialTermRow),
+                insert(TrialTermRow.metadata.tables[TrialTermRow.__tablename__]),
                 [{"term": t, "trial_id": trial.id, "weight": w} for t, w in sorted(term_weights.items())],
             )
         groups = {g: search_text.get(g, "") for g in GROUPS}
         if self.dialect == "sqlite":
             self.session.execute(
                 text(
-                    f"INSERT INTO trial_fts (trial_id, {', '.join(GROUPS)}) "
-                    f"VALUES (:trial_id, {', '.join(':' + g for g in GROUPS)})"
+                    f"INSERT INTO trial_fts (rowid, {', '.join(GROUPS)}) "
+                    f"VALUES (:doc, {', '.join(':' + g for g in GROUPS)})"
                 ),
-                {"trial_id": trial.id, **groups},
+                {"doc": doc, **groups},
             )
         else:
             vector = " || ".join(f"to_tsvector('simple', :{g})" for g in GROUPS)
@@ -223,11 +227,9 @@ class TrialStore:
         matched: Select[Any]
         if self.dialect == "sqlite":
             params["match"] = " AND ".join('"' + t.replace('"', "") + '"' for t in query_terms)
-            fts = text("SELECT trial_id FROM trial_fts WHERE trial_fts MATCH :match").columns(
-                literal_column("trial_id")
-            )
-            sub = fts.subquery("fts")
-            matched = select(TrialRow.id).join(sub, sub.c.trial_id == TrialRow.id)
+            # Linked by rowid: reading a column of the FTS table would load each match's whole text.
+            fts = text("SELECT rowid FROM trial_fts WHERE trial_fts MATCH :match").columns(literal_column("rowid"))
+            matched = select(TrialRow.id).where(TrialRow.doc.in_(fts))
         else:
             tsquery = func.to_tsquery("simple", " & ".join(_pg_term(t) for t in query_terms))
             matched = select(TrialRow.id).where(literal_column("trials.search_vector").op("@@")(tsquery))

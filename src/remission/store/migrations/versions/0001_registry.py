@@ -20,6 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "trials",
         sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("doc", sa.Integer, nullable=False, unique=True),
         sa.Column("nct_id", sa.String(16), index=True),
         sa.Column("brief_title", sa.Text, nullable=False),
         sa.Column("overall_status", sa.String(32), index=True),
@@ -31,6 +32,9 @@ def upgrade() -> None:
         sa.Column("document", sa.Text, nullable=False),
         sa.Column("summary", sa.Text, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
+    )
+    op.create_index(
+        "ix_trials_search", "trials", ["doc", "id", "overall_status", "sex", "min_age_days", "max_age_days"]
     )
     op.create_table(
         "trial_facets",
@@ -72,7 +76,8 @@ def upgrade() -> None:
         op.execute("CREATE INDEX ix_trials_search_vector ON trials USING GIN (search_vector)")
     else:
         op.execute(
-            "CREATE VIRTUAL TABLE trial_fts USING fts5(trial_id UNINDEXED, title, conditions, products, "
+            # rowid = trials.doc
+            "CREATE VIRTUAL TABLE trial_fts USING fts5(title, conditions, products, "
             "interventions, summary, criteria, sites, tokenize = 'unicode61 remove_diacritics 2')"
         )
 
@@ -83,6 +88,7 @@ def downgrade() -> None:
     else:
         op.execute("DROP TABLE IF EXISTS trial_fts")
     op.drop_table("source_records")
+    op.drop_index("ix_trials_search", "trials")
     op.drop_table("trial_ids")
     op.drop_index("ix_trial_terms_trial", "trial_terms")
     op.drop_table("trial_terms")
