@@ -20,9 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from remission.domain.trial import Trial, TrialSummary
-from remission.domain.values import Age
-from remission.domain.vocab import Phase, Sex, expand_phases, parse_disease_code
-from remission.services.trials import DatabaseNotReady, Filters, Registry, TrialNotFound, bundled_paths
+from remission.services.trials import (
+    DatabaseNotReady,
+    Filters,
+    Registry,
+    TrialNotFound,
+    bundled_paths,
+    make_filters,
+)
 from remission.settings import get_settings
 from remission.web.app import create_app
 
@@ -37,7 +42,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(trials_app, name="trials")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
@@ -242,44 +247,6 @@ def _render_trial(t: Trial) -> None:
         )
 
 
-def _filters(
-    disease: list[str] | None,
-    status: list[str] | None,
-    cell_type: list[str] | None,
-    target: list[str] | None,
-    phase: list[str] | None,
-    country: list[str] | None,
-    city: list[str] | None,
-    age: str | None,
-    sex: str | None,
-) -> Filters:
-    phases: list[Phase] = []
-    for p in phase or []:
-        try:
-            phases.append(Phase(p.strip().upper()))
-        except ValueError:
-            raise ValueError(f"unknown phase {p!r}; accepted: {', '.join(x.value for x in Phase)}") from None
-    sex_value = None
-    if sex:
-        aliases = {"F": "FEMALE", "M": "MALE", "WOMAN": "FEMALE", "MAN": "MALE"}
-        key = sex.strip().upper()
-        try:
-            sex_value = Sex(aliases.get(key, key))
-        except ValueError:
-            raise ValueError(f"unknown sex {sex!r}; accepted: female, male, all") from None
-    return Filters(
-        diseases=[parse_disease_code(d).value for d in disease or []],
-        statuses=[s.strip().upper() for s in status or []],
-        cell_types=[c.strip() for c in cell_type or []],
-        targets=[t.strip() for t in target or []],
-        phases=expand_phases(phases),
-        countries=[c.strip() for c in country or []],
-        cities=[c.strip() for c in city or []],
-        age_days=Age.model_validate(age).in_days() if age else None,
-        sex=sex_value,
-    )
-
-
 @trials_app.command("search")
 def trials_search(
     query: Annotated[str | None, typer.Argument(help="Words to find (all must match).")] = None,
@@ -300,7 +267,17 @@ def trials_search(
 ) -> None:
     """Full-text search with filters, best match first."""
     with _errors():
-        filters = _filters(disease, status, cell_type, target, phase, country, city, age, sex)
+        filters = make_filters(
+            diseases=disease or [],
+            statuses=status or [],
+            cell_types=cell_type or [],
+            targets=target or [],
+            phases=phase or [],
+            countries=country or [],
+            cities=city or [],
+            age=age,
+            sex=sex,
+        )
         registry = _registry()
         registry.check_ready()
         result = registry.search(query, filters, limit=limit, offset=offset)

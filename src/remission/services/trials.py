@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remission.domain.trial import Trial, TrialSummary
+from remission.domain.values import Age
+from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_phases, parse_disease_code
 from remission.registry.errors import Problem
 from remission.registry.merge import merge
 from remission.registry.ranking import rank, term_weights
@@ -31,7 +34,17 @@ from remission.store.migrate import current_revision, head_revision, upgrade
 from remission.store.tables import SourceRecordRow
 from remission.store.trials import Filters, TrialStore
 
-__all__ = ["Filters", "ImportReport", "Registry", "SearchResult", "TrialNotFound", "bundled_paths"]
+__all__ = [
+    "DatabaseNotReady",
+    "Filters",
+    "ImportReport",
+    "InvalidFilter",
+    "Registry",
+    "SearchResult",
+    "TrialNotFound",
+    "bundled_paths",
+    "make_filters",
+]
 
 
 class TrialNotFound(LookupError):
@@ -42,6 +55,63 @@ class TrialNotFound(LookupError):
 
 class DatabaseNotReady(RuntimeError):
     pass
+
+
+class InvalidFilter(ValueError):
+    """A search filter value outside its vocabulary; ``field`` names the filter."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _one_of(field: str, vocabulary: type[StrEnum], value: str) -> str:
+    by_key = {v.value.upper(): v.value for v in vocabulary}
+    key = value.strip().upper().replace(" ", "_")
+    if key not in by_key:
+        raise InvalidFilter(field, f"unknown value {value!r}; accepted: {', '.join(by_key.values())}")
+    return by_key[key]
+
+
+_SEX_ALIASES = {"F": "FEMALE", "M": "MALE", "WOMAN": "FEMALE", "MAN": "MALE"}
+
+
+def make_filters(
+    *,
+    diseases: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    cell_types: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    phases: Sequence[str] = (),
+    countries: Sequence[str] = (),
+    cities: Sequence[str] = (),
+    age: str | None = None,
+    sex: str | None = None,
+) -> Filters:
+    """Search filters from what a person typed (CLI options, query parameters), checked against
+    the vocabularies; case does not matter, and EARLY_PHASE1 also finds PHASE0 (the same stage)."""
+    codes = []
+    for d in diseases:
+        try:
+            codes.append(parse_disease_code(d).value)
+        except ValueError as exc:
+            raise InvalidFilter("disease", str(exc)) from None
+    try:
+        age_days = Age.model_validate(age).in_days() if age else None
+    except ValueError as exc:
+        raise InvalidFilter("age", f"{age!r} is not an age ('34' in years, or '18 months')") from exc
+    return Filters(
+        diseases=codes,
+        statuses=[_one_of("status", OverallStatus, v) for v in statuses],
+        cell_types=[_one_of("cell_type", CellType, v) for v in cell_types],
+        targets=[t.strip() for t in targets if t.strip()],
+        phases=expand_phases([Phase(_one_of("phase", Phase, v)) for v in phases]),
+        countries=[c.strip() for c in countries if c.strip()],
+        cities=[c.strip() for c in cities if c.strip()],
+        age_days=age_days,
+        sex=Sex(_one_of("sex", Sex, _SEX_ALIASES.get(sex.strip().upper(), sex))) if sex else None,
+    )
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -10,6 +12,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from remission.services.trials import Registry
 from remission.settings import get_settings
 from remission.web.api.trials import router as trials_router
+
+
+def _message(problems: list[dict[str, Any]]) -> str:
+    """One line from FastAPI-style problems: ``query.age: ...; query.limit: ...``."""
+    return "; ".join(f"{'.'.join(str(x) for x in p['loc'])}: {p['msg']}" for p in problems)
 
 
 def create_app(registry: Registry | None = None) -> FastAPI:
@@ -23,20 +30,16 @@ def create_app(registry: Registry | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        message = detail if isinstance(detail, str) else _message(detail)
         return JSONResponse(
-            {
-                "error": exc.detail if isinstance(exc.detail, str) else "invalid request",
-                "detail": exc.detail,
-                "status": exc.status_code,
-            },
-            status_code=exc.status_code,
+            {"error": message, "detail": detail, "status": exc.status_code}, status_code=exc.status_code
         )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        message = "; ".join(f"{'.'.join(str(x) for x in p['loc'])}: {p['msg']}" for p in problems)
-        return JSONResponse({"error": message, "detail": problems, "status": 422}, status_code=422)
+        return JSONResponse({"error": _message(problems), "detail": problems, "status": 422}, status_code=422)
 
     @app.get("/", include_in_schema=False)
     def root() -> Response:

@@ -8,9 +8,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from remission.domain.trial import TrialSummary
-from remission.domain.values import Age
-from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_phases, parse_disease_code
-from remission.services.trials import Filters, TrialNotFound
+from remission.domain.vocab import CellType, OverallStatus, Phase, Sex
+from remission.services.trials import InvalidFilter, TrialNotFound, make_filters
 from remission.web.deps import RegistryDep
 
 router = APIRouter(prefix="/api/v1/trials", tags=["trials"])
@@ -21,10 +20,6 @@ class TrialPage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-def _bad(field: str, message: str) -> HTTPException:
-    return HTTPException(status_code=422, detail=[{"loc": ["query", field], "msg": message}])
 
 
 @router.get("", response_model=TrialPage)
@@ -46,24 +41,19 @@ def list_trials(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
     try:
-        diseases = [parse_disease_code(d).value for d in disease or []]
-    except ValueError as exc:
-        raise _bad("disease", str(exc)) from None
-    try:
-        age_days = Age.model_validate(age).in_days() if age else None
-    except ValueError as exc:
-        raise _bad("age", str(exc)) from None
-    filters = Filters(
-        diseases=diseases,
-        statuses=[s.value for s in status or []],
-        cell_types=[c.value for c in cell_type or []],
-        targets=target or [],
-        phases=expand_phases(phase or []),
-        countries=country or [],
-        cities=city or [],
-        age_days=age_days,
-        sex=sex,
-    )
+        filters = make_filters(
+            diseases=disease or [],
+            statuses=status or [],
+            cell_types=cell_type or [],
+            targets=target or [],
+            phases=phase or [],
+            countries=country or [],
+            cities=city or [],
+            age=age,
+            sex=sex,
+        )
+    except InvalidFilter as exc:
+        raise HTTPException(status_code=422, detail=[{"loc": ["query", exc.field], "msg": exc.message}]) from None
     result = registry.search(q, filters, limit=limit, offset=offset)
     return TrialPage(items=result.items, total=result.total, limit=result.limit, offset=result.offset)
 
