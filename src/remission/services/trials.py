@@ -32,7 +32,7 @@ from remission.registry.sources import Parsed, Rejected, expand, read_path
 from remission.store.db import make_engine, session_factory
 from remission.store.migrate import current_revision, head_revision, upgrade
 from remission.store.tables import SourceRecordRow
-from remission.store.trials import Filters, TrialStore
+from remission.store.trials import Filters, TrialStore, facets_of
 
 __all__ = [
     "DatabaseNotReady",
@@ -311,11 +311,7 @@ class Registry:
     def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:
         """The most similar other trials (see :mod:`remission.registry.related` for the method)."""
         trial = self.get(trial_id)
-        facets = (
-            [("disease", d.value) for d in trial.diseases]
-            + [("target", t.upper()) for t in trial.targets]
-            + [("cell_type", c.value.upper()) for c in trial.cell_types]
-        )
+        facets = sorted(f for f in facets_of(trial) if f[0] in ("disease", "target", "cell_type"))
         with self.sessions() as session:
             store = TrialStore(session)
             ids = store.sharing_facets(trial.id, facets, candidates)
