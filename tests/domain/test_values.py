@@ -49,3 +49,20 @@ def test_disease_codes_as_people_type_them() -> None:
 
 def test_earliest_day_of_a_year() -> None:
     assert PartialDate.model_validate("2026").earliest() == date(2026, 1, 1)
+
+
+def test_age_groups_bound_a_trial_that_states_no_ages() -> None:
+    """ClinicalTrials.gov age groups: Child 0-17, Adult 18-64, Older Adult 65+ years."""
+    from remission.domain.trial import Eligibility
+
+    year = 365.25
+    adults = Eligibility.model_validate({"std_ages": ["ADULT", "OLDER_ADULT"]})
+    assert adults.age_bounds_days() == (18 * year, None)
+    adult_only = Eligibility.model_validate({"std_ages": ["ADULT"]})
+    assert adult_only.age_bounds_days() == (18 * year, 65 * year - 1)
+    children = Eligibility.model_validate({"std_ages": ["CHILD"]})
+    assert children.age_bounds_days() == (None, 18 * year - 1)
+    # Stated ages win over the groups; no groups and no ages is no limit.
+    stated = Eligibility.model_validate({"minimum_age": "5 years", "std_ages": ["ADULT"]})
+    assert stated.age_bounds_days()[0] == 5 * year
+    assert Eligibility().age_bounds_days() == (None, None)

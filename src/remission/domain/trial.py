@@ -18,6 +18,7 @@ from remission.domain.values import Age, DateValue, PartialDate
 from remission.domain.vocab import (
     DISEASE_PARENT,
     AgencyClass,
+    AgeUnit,
     Allocation,
     ArmGroupType,
     CellSource,
@@ -216,6 +217,23 @@ class Eligibility(_Model):
     criteria_text: str | None = None
     inclusion: list[Criterion] = Field(default_factory=list)
     exclusion: list[Criterion] = Field(default_factory=list)
+
+    def age_bounds_days(self) -> tuple[float | None, float | None]:
+        """The youngest and oldest age (in days) the trial takes; ``None`` where it sets no limit.
+
+        Stated ages win. Without them, ClinicalTrials.gov's age groups bound the range: Child is
+        birth to 17 years, Adult 18 to 64, Older Adult 65 and over (ClinicalTrials.gov data
+        element definitions, ``stdAges``); a trial for adults only does not take a child.
+        """
+        low = self.minimum_age.in_days() if self.minimum_age else None
+        high = self.maximum_age.in_days() if self.maximum_age else None
+        groups = set(self.std_ages)
+        if groups and low is None and StdAge.CHILD not in groups:
+            low = Age(value=18 if StdAge.ADULT in groups else 65, unit=AgeUnit.YEARS).in_days()
+        if groups and high is None and StdAge.OLDER_ADULT not in groups:
+            # The day before the next group begins.
+            high = Age(value=18 if StdAge.ADULT not in groups else 65, unit=AgeUnit.YEARS).in_days() - 1
+        return low, high
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -132,6 +132,7 @@ class TrialStore:
         self.delete(trial.id)
         self.session.flush()
         e = trial.eligibility
+        ages = e.age_bounds_days() if e else (None, None)
         doc = int(self.session.scalar(select(func.coalesce(func.max(TrialRow.doc), 0))) or 0) + 1
         self.session.add(
             TrialRow(
@@ -142,8 +143,8 @@ class TrialStore:
                 overall_status=trial.overall_status.value if trial.overall_status else None,
                 study_type=trial.study_type.value if trial.study_type else None,
                 sex=e.sex.value if e and e.sex else None,
-                min_age_days=e.minimum_age.in_days() if e and e.minimum_age else None,
-                max_age_days=e.maximum_age.in_days() if e and e.maximum_age else None,
+                min_age_days=ages[0],
+                max_age_days=ages[1],
                 start_date=trial.start(),
                 document=trial.model_dump_json(),
                 summary=summary_json,
