@@ -76,10 +76,12 @@ def test_search_filters_and_related(registry: Registry, tmp_path: Path) -> None:
     bcma = registry.search("lupus", Filters(targets=["BCMA"], statuses=["RECRUITING"]))
     assert {s.id for s in bcma.items} == {"NCT07095075", "NCT07246096"}
     # A 10-year-old with SLE: the Zhejiang trial (from 5 years) fits; the LUCAR-G79 article states no
-    # age limit (only "adult participants"), so it is not ruled out; the 18-70 trials are.
+    # age limit but enrols "adult participants" (18 and over), so it is ruled out like the 18-70 trials.
     child = registry.search(None, Filters(diseases=["SLE"], age_days=10 * 365.25, sex=Sex.FEMALE))
-    assert {s.brief_title[:26] for s in child.items if s.cell_types} == {"Study of Ultra-Fast Autolo",
-                                                                         "CAR-T Cell Therapy Clinica"}
+    assert {s.brief_title[:26] for s in child.items if s.cell_types} == {"Study of Ultra-Fast Autolo"}
+    # ... and a 70-year-old fits it (adults, no upper limit stated) but not the 18-70 ones.
+    older = registry.search(None, Filters(diseases=["SLE"], age_days=71 * 365.25))
+    assert "CAR-T Cell Therapy Clinica" in {s.brief_title[:26] for s in older.items if s.cell_types}
     early = registry.search(None, Filters(phases=["EARLY_PHASE1", "PHASE0"], diseases=["AAV"]))
     assert {s.id for s in early.items} == {"NCT07095075", "NCT07246096"}
     china = registry.search(None, Filters(countries=["china"], cities=["Hangzhou"]))

@@ -51,7 +51,8 @@ class IchgcpLayout:
         if m:
             f["enrollment"] = {"count": int(m.group(1)), "type": "ESTIMATED"}
             if m.group(2) and m.group(2).strip().lower() == "adult":
-                f.setdefault("eligibility", {})["std_ages"] = ["ADULT"]
+                # "adult participants" in prose means 18 and over, not ClinicalTrials.gov's 18-64 group.
+                f.setdefault("eligibility", {})["std_ages"] = ["ADULT", "OLDER_ADULT"]
         design: dict[str, Any] = {}
         if re.search(r"open[\s-]label", text, re.IGNORECASE):
             design["open_label"] = True
