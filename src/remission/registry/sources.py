@@ -22,7 +22,8 @@ from remission.registry.errors import Problem, RecordRejected
 from remission.registry.pages import parse_page
 from remission.registry.products import enrich
 
-JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json", *JSON_LINES_SUFFIXES}
 PAGE_SUFFIXES = {".txt", ".html", ".htm", ".md", ".text"}
 
 
@@ -68,6 +69,9 @@ def read_path(path: Path, *, accept_fallback: bool = False) -> Iterator[Outcome]
     """Every record of one file, parsed or rejected."""
     name = str(path)
     core, gz = _suffixes(path)
+    if core in JSON_LINES_SUFFIXES:
+        yield from _stream_json_lines(path, name, gz)
+        return
     try:
         raw = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
         text = raw.decode("utf-8-sig")
@@ -108,15 +112,38 @@ def read_json_text(text: str, name: str) -> Iterator[Outcome]:
     yield from _read_document(document, name)
 
 
+def _stream_json_lines(path: Path, name: str, gz: bool) -> Iterator[Outcome]:
+    """A JSON-lines file a line at a time: memory stays that of one record, whatever the file's size."""
+    seen = False
+    number = 0
+    try:
+        with gzip.open(path, "rt", encoding="utf-8-sig") if gz else path.open(encoding="utf-8-sig") as f:
+            for number, line in enumerate(f, 1):
+                if line.strip():
+                    seen = True
+                    yield _json_line(line, name, number)
+    except (OSError, EOFError) as exc:
+        yield Rejected([Problem(name, f"cannot read after line {number}: {exc}")])
+        return
+    except UnicodeDecodeError as exc:
+        yield Rejected([Problem(name, f"not UTF-8 text (line {number + 1}, byte {exc.start})")])
+        return
+    if not seen:
+        yield Rejected([Problem(name, "empty file")])
+
+
+def _json_line(line: str, name: str, number: int) -> Outcome:
+    record = f"line {number}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Rejected([Problem(name, f"invalid JSON: {exc.msg} at column {exc.colno}", record)])
+    return _study(obj, name, record)
+
+
 def _read_json_lines(lines: list[tuple[int, str]], name: str) -> Iterator[Outcome]:
     for number, line in lines:
-        record = f"line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Rejected([Problem(name, f"invalid JSON: {exc.msg} at column {exc.colno}", record)])
-            continue
-        yield _study(obj, name, record)
+        yield _json_line(line, name, number)
 
 
 def _read_document(document: Any, name: str) -> Iterator[Outcome]:
