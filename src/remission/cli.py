@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import uvicorn
@@ -20,6 +20,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from remission.domain.trial import Trial, TrialSummary
+from remission.instruments.base import InstrumentError
+from remission.instruments.catalogue import CATALOGUE, UnknownInstrument
+from remission.instruments.catalogue import score as score_instrument
 from remission.services.trials import (
     DatabaseNotReady,
     Filters,
@@ -40,6 +43,7 @@ db_app = typer.Typer(help="The database.", no_args_is_help=True)
 trials_app = typer.Typer(help="The trial registry.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(trials_app, name="trials")
+
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
@@ -306,6 +310,63 @@ def trials_related(
             out.print(f"{s.id}: {s.score:.3f}  " + "; ".join(s.why))
 
 
+def _score_list(as_json: bool) -> None:
+    rows = [{"name": i.name, "title": i.title, "reference": i.reference} for i in CATALOGUE.values()]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} instruments")
+    for column in ("name", "title", "reference"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["name"], row["title"], row["reference"])
+    out.print(table)
+
+
+@app.command("score")
+def score(
+    name: Annotated[str, typer.Argument(help="An instrument (`remission score list` shows them), or `list`.")],
+    input_path: Annotated[
+        str | None, typer.Option("--input", help="A JSON file of the items, or - for standard input.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score a clinical instrument from a JSON object of its items; `score list` lists them.
+    Exits 2 when the input is refused (with --json: {"instrument": NAME, "error": "..."})."""
+    if name == "list":
+        _score_list(as_json)
+        return
+    try:
+        if input_path is None:
+            raise ValueError("give --input FILE.json (or --input - for standard input)")
+        text = sys.stdin.read() if input_path == "-" else Path(input_path).read_text(encoding="utf-8")
+        result = score_instrument(name, json.loads(text))
+    except json.JSONDecodeError as exc:
+        _score_refused(name, f"{input_path}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", as_json)
+    except InstrumentError as exc:
+        _score_refused(name, exc.message, as_json)
+    except (UnknownInstrument, OSError, ValueError) as exc:
+        _score_refused(name, str(exc), as_json)
+    if as_json:
+        _print_json(result)
+        return
+    details = result.pop("details", {})
+    table = Table(title=name, show_header=False)
+    for key, value in result.items():
+        if key != "instrument":
+            table.add_row(f"[bold]{key}[/]", "-" if value is None else str(value))
+    out.print(table)
+    if details:
+        out.print("details: " + json.dumps(details, ensure_ascii=False), highlight=False)
+
+
+def _score_refused(name: str, message: str, as_json: bool) -> NoReturn:
+    if as_json:
+        _print_json({"instrument": name, "error": message})
+        raise typer.Exit(2)
+    raise _fail(message, 2)
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
@@ -317,3 +378,4 @@ def serve(
 
 if __name__ == "__main__":
     app()
+

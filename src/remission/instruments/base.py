@@ -1,0 +1,114 @@
+"""What every instrument is made of: a typed input model, a calculator, a result, a reference.
+
+Inputs are pydantic models that forbid unknown fields (a misspelt item is an error, never
+silently ignored) and carry each item's allowed range. An item that is present with the
+value ``null`` is *unknown*: the calculator answers what it can without it and says what was
+missing, never treating it as zero or absent. An item left out entirely is an error when the
+instrument needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class InstrumentInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InstrumentResult(BaseModel):
+    """A result: the instrument's own fields, plus ``details`` (what counted, what was missing)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ClassificationResult(InstrumentResult):
+    """Classification criteria answer met, not met, or cannot tell (a missing item could change it)."""
+
+    result: Literal["met", "not_met", "cannot_tell"]
+
+
+def known_names(names: list[str], vocabulary: Collection[str], item: str) -> list[str]:
+    """``names`` sorted and de-duplicated, or a ``ValueError`` naming each one not in ``vocabulary``."""
+    unknown = sorted(set(names) - set(vocabulary))
+    if unknown:
+        raise ValueError(f"{item}: unknown {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(vocabulary))}")
+    return sorted(set(names))
+
+
+class InstrumentError(ValueError):
+    """An input the instrument refuses; the message names the item and what is allowed."""
+
+    def __init__(self, instrument: str, message: str) -> None:
+        super().__init__(f"{instrument}: {message}")
+        self.instrument = instrument
+        self.message = message
+
+
+In = TypeVar("In", bound=InstrumentInput)
+Out = TypeVar("Out", bound=InstrumentResult)
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    item = ".".join(str(x) for x in error["loc"]) or "input"
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "missing":
+        return f"{item} is required"
+    if kind == "extra_forbidden":
+        return f"{item} is not an item of this instrument"
+    value = error.get("input")
+    bounds = {k: ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx}
+    if bounds:
+        words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+        allowed = " and ".join(f"{words[k]} {v}" for k, v in bounds.items())
+        return f"{item} = {value!r} is out of range (allowed: {allowed})"
+    return f"{item} = {value!r}: {error['msg']}"
+
+
+@dataclass(frozen=True)
+class Instrument(Generic[In, Out]):
+    """One calculator in the catalogue."""
+
+    name: str
+    title: str
+    reference: str
+    inputs: type[In]
+    result: type[Out]
+    calculate: Callable[[In], Out]
+
+    def parse(self, data: Any) -> In:
+        if not isinstance(data, Mapping):
+            raise InstrumentError(self.name, f"the input must be a JSON object, not {type(data).__name__}")
+        try:
+            return self.inputs.model_validate(data)
+        except ValidationError as exc:
+            raise InstrumentError(self.name, "; ".join(_describe(e) for e in exc.errors())) from None
+
+    def run(self, data: Any) -> Out:
+        """Validate ``data`` (a mapping of item name to value) and calculate."""
+        try:
+            return self.calculate(self.parse(data))
+        except ValueError as exc:
+            if isinstance(exc, InstrumentError):
+                raise
+            raise InstrumentError(self.name, str(exc)) from None
+
+
+def category(value: float | None, bands: list[tuple[float, bool, str]], top: str) -> str | None:
+    """The band of ``value``: the first ``(upper, inclusive, name)`` whose upper limit it is below
+    (or equal to, when ``inclusive``), else ``top``. Values are compared at 10 decimals so that
+    1 + 0 + 1 + 1 + 0.3 is 3.3, as a clinician adds it."""
+    if value is None:
+        return None
+    v = round(value, 10)
+    for upper, inclusive, name in bands:
+        if v < upper or (inclusive and v == upper):
+            return name
+    return top
