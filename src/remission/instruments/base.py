@@ -42,6 +42,24 @@ def known_names(names: list[str], vocabulary: Collection[str], item: str) -> lis
     return sorted(set(names))
 
 
+def require_one_unit(model: BaseModel, first: str, second: str) -> None:
+    """A value the input may give in either of two units: one of them must be there (``null``
+    meaning unknown), not both."""
+    if first not in model.model_fields_set and second not in model.model_fields_set:
+        raise ValueError(f"{first} (or {second}) is required")
+    if getattr(model, first) is not None and getattr(model, second) is not None:
+        raise ValueError(f"give {first} or {second}, not both")
+
+
+def value_in(model: BaseModel, field: str, other: str, factor: float) -> float | None:
+    """The value in ``field``'s unit: ``field`` itself, else ``other`` × ``factor``, else unknown."""
+    value: float | None = getattr(model, field)
+    if value is not None:
+        return value
+    converted: float | None = getattr(model, other)
+    return converted * factor if converted is not None else None
+
+
 class InstrumentError(ValueError):
     """An input the instrument refuses; the message names the item and what is allowed."""
 

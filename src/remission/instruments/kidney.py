@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from remission.instruments.base import InstrumentInput, InstrumentResult
+from remission.instruments.base import InstrumentInput, InstrumentResult, require_one_unit, value_in
 
 UMOL_PER_MG_DL = 88.4
 
@@ -18,16 +18,11 @@ class _Creatinine(InstrumentInput):
 
     @model_validator(mode="after")
     def _one_unit(self) -> _Creatinine:
-        if "creatinine_mg_dl" not in self.model_fields_set and "creatinine_umol_l" not in self.model_fields_set:
-            raise ValueError("creatinine_mg_dl (or creatinine_umol_l) is required")
-        if self.creatinine_mg_dl is not None and self.creatinine_umol_l is not None:
-            raise ValueError("give creatinine_mg_dl or creatinine_umol_l, not both")
+        require_one_unit(self, "creatinine_mg_dl", "creatinine_umol_l")
         return self
 
     def mg_dl(self) -> float | None:
-        if self.creatinine_mg_dl is not None:
-            return self.creatinine_mg_dl
-        return self.creatinine_umol_l / UMOL_PER_MG_DL if self.creatinine_umol_l is not None else None
+        return value_in(self, "creatinine_mg_dl", "creatinine_umol_l", 1 / UMOL_PER_MG_DL)
 
 
 class AdultCreatinineInput(_Creatinine):

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from remission.instruments.base import InstrumentInput, InstrumentResult, category
+from remission.instruments.base import InstrumentInput, InstrumentResult, category, require_one_unit, value_in
 
 Count28 = Field(ge=0, le=28)
 DAS28_BANDS = [(2.6, False, "remission"), (3.2, True, "low"), (5.1, True, "moderate")]
@@ -71,18 +71,8 @@ class Das28CrpInput(InstrumentInput):
 
     @model_validator(mode="after")
     def _one_crp(self) -> Das28CrpInput:
-        if "crp_mg_l" not in self.model_fields_set and "crp_mg_dl" not in self.model_fields_set:
-            raise ValueError("crp_mg_l (or crp_mg_dl) is required")
-        if self.crp_mg_l is not None and self.crp_mg_dl is not None:
-            raise ValueError("give crp_mg_l or crp_mg_dl, not both")
+        require_one_unit(self, "crp_mg_l", "crp_mg_dl")
         return self
-
-    def crp_in_mg_l(self) -> float | None:
-        return (
-            self.crp_mg_l
-            if self.crp_mg_l is not None
-            else (self.crp_mg_dl * 10 if self.crp_mg_dl is not None else None)
-        )
 
 
 class Das28CrpResult(Das28Result):
@@ -97,7 +87,7 @@ def das28_crp(x: Das28CrpInput) -> Das28CrpResult:
     Wells G et al., Ann Rheum Dis 2009;68:954-960, doi:10.1136/ard.2007.084459; CRP in mg/dL is
     converted (× 10). The DAS28-ESR cut-offs are reported; CRP-specific ones are trial-specific.
     """
-    crp = x.crp_in_mg_l()
+    crp = value_in(x, "crp_mg_l", "crp_mg_dl", 10)
     missing = [k for k, v in (("tjc28", x.tjc28), ("sjc28", x.sjc28), ("crp", crp)) if v is None]
     if missing or x.tjc28 is None or x.sjc28 is None or crp is None:
         return Das28CrpResult(das28_crp=None, das28_crp_2dp=None, details={"missing": missing})
@@ -152,10 +142,7 @@ class SdaiInput(CdaiInput):
 
     @model_validator(mode="after")
     def _one_crp(self) -> SdaiInput:
-        if "crp_mg_l" not in self.model_fields_set and "crp_mg_dl" not in self.model_fields_set:
-            raise ValueError("crp_mg_dl (or crp_mg_l) is required")
-        if self.crp_mg_l is not None and self.crp_mg_dl is not None:
-            raise ValueError("give crp_mg_dl or crp_mg_l, not both")
+        require_one_unit(self, "crp_mg_dl", "crp_mg_l")
         return self
 
 
@@ -168,7 +155,7 @@ def sdai(x: SdaiInput) -> SdaiResult:
     """SDAI = TJC28 + SJC28 + PtGA (0-10) + EGA (0-10) + CRP (mg/dL), 0-86; remission ≤ 3.3, low
     ≤ 11, moderate ≤ 26, high > 26. Smolen JS et al., Rheumatology 2003;42:244-257,
     doi:10.1093/rheumatology/keg072. CRP in mg/L is converted (÷ 10)."""
-    crp = x.crp_mg_dl if x.crp_mg_dl is not None else (x.crp_mg_l / 10 if x.crp_mg_l is not None else None)
+    crp = value_in(x, "crp_mg_dl", "crp_mg_l", 0.1)
     value, missing = _sum_or_missing(
         {
             "tjc28": x.tjc28,
