@@ -316,7 +316,8 @@ def _score_list(as_json: bool) -> None:
         _print_json(rows)
         return
     table = Table(title=f"{len(rows)} instruments")
-    for column in ("name", "title", "reference"):
+    table.add_column("name", no_wrap=True)
+    for column in ("title", "reference"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(row["name"], row["title"], row["reference"])

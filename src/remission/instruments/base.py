@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Verdict = Literal["met", "not_met", "cannot_tell"]
 
 
 class InstrumentInput(BaseModel):
@@ -31,7 +33,7 @@ class InstrumentResult(BaseModel):
 class ClassificationResult(InstrumentResult):
     """Classification criteria answer met, not met, or cannot tell (a missing item could change it)."""
 
-    result: Literal["met", "not_met", "cannot_tell"]
+    result: Verdict
 
 
 def known_names(names: list[str], vocabulary: Collection[str], item: str) -> list[str]:
@@ -60,6 +62,43 @@ def value_in(model: BaseModel, field: str, other: str, factor: float) -> float |
     return converted * factor if converted is not None else None
 
 
+def disjoint(present: Collection[str], missing: Collection[str], what: str) -> None:
+    """An item cannot be both present and not assessed."""
+    both = sorted(set(present) & set(missing))
+    if both:
+        raise ValueError(f"{what} both present and missing: {', '.join(both)}")
+
+
+def verdict(rule: Callable[[frozenset[str]], bool], present: Collection[str], missing: Collection[str]) -> Verdict:
+    """Met, not met, or cannot tell for a rule that more items can only help (every published
+    criteria set here is monotone in its items): met on the items present alone, not met even
+    with every missing item present, else cannot tell."""
+    if rule(frozenset(present)):
+        return "met"
+    return "cannot_tell" if missing and rule(frozenset(present) | frozenset(missing)) else "not_met"
+
+
+def all_of(checks: Mapping[str, bool | None]) -> bool | None:
+    """Three-valued AND: false if any is false, unknown if any is unknown, else true."""
+    values = list(checks.values())
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def best_per_domain(
+    domains: Mapping[str, Mapping[str, float]], present: Collection[str]
+) -> dict[str, tuple[str, float]]:
+    """The highest-weighted present item of each domain (criteria sets where only one item
+    per domain counts): ``{domain: (item, weight)}``."""
+    best: dict[str, tuple[str, float]] = {}
+    for domain, items in domains.items():
+        for item, weight in items.items():
+            if item in present and weight > best.get(domain, ("", float("-inf")))[1]:
+                best[domain] = (item, weight)
+    return best
+
+
 class InstrumentError(ValueError):
     """An input the instrument refuses; the message names the item and what is allowed."""
 
@@ -73,21 +112,42 @@ In = TypeVar("In", bound=InstrumentInput)
 Out = TypeVar("Out", bound=InstrumentResult)
 
 
-def _describe(error: Mapping[str, Any]) -> str:
-    item = ".".join(str(x) for x in error["loc"]) or "input"
+def _declared_bounds(model: type[BaseModel], loc: tuple[int | str, ...]) -> dict[str, Any]:
+    """The bounds declared on the field at ``loc`` (through nested models), so that an error
+    states the whole allowed range and not just the side that was crossed."""
+    current: type[BaseModel] = model
+    for depth, part in enumerate(loc):
+        field = current.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return {}
+        if depth == len(loc) - 1:
+            return {k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le", "lt") if hasattr(m, k)}
+        candidates = get_args(field.annotation) or (field.annotation,)
+        nested = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+        if not nested:
+            return {}
+        current = nested[0]
+    return {}
+
+
+def _describe(error: Mapping[str, Any], model: type[BaseModel]) -> str:
+    """One problem in words: the item and what is allowed, never the value given (it may be a
+    patient's)."""
+    item = ".".join(str(x) for x in error["loc"])
     ctx = error.get("ctx") or {}
     kind = error["type"]
     if kind == "missing":
         return f"{item} is required"
     if kind == "extra_forbidden":
         return f"{item} is not an item of this instrument"
-    value = error.get("input")
     bounds = {k: ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx}
     if bounds:
+        bounds = _declared_bounds(model, tuple(error["loc"])) or bounds
         words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
         allowed = " and ".join(f"{words[k]} {v}" for k, v in bounds.items())
-        return f"{item} = {value!r} is out of range (allowed: {allowed})"
-    return f"{item} = {value!r}: {error['msg']}"
+        return f"{item} is out of range (allowed: {allowed})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{item}: {message}" if item else message
 
 
 @dataclass(frozen=True)
@@ -107,7 +167,7 @@ class Instrument(Generic[In, Out]):
         try:
             return self.inputs.model_validate(data)
         except ValidationError as exc:
-            raise InstrumentError(self.name, "; ".join(_describe(e) for e in exc.errors())) from None
+            raise InstrumentError(self.name, "; ".join(_describe(e, self.inputs) for e in exc.errors())) from None
 
     def run(self, data: Any) -> Out:
         """Validate ``data`` (a mapping of item name to value) and calculate."""

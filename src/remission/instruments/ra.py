@@ -1,5 +1,5 @@
-"""Rheumatoid arthritis: DAS28 (ESR, CRP; 4 and 3 variables), CDAI, SDAI, EULAR response and the
-2010 ACR/EULAR classification criteria."""
+"""Rheumatoid arthritis: DAS28 (ESR, CRP; 4 and 3 variables), CDAI, SDAI, EULAR and ACR20/50/70
+response and the 2010 ACR/EULAR classification criteria."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from remission.instruments.base import InstrumentInput, InstrumentResult, category, require_one_unit, value_in
+from remission.instruments.base import (
+    InstrumentInput,
+    InstrumentResult,
+    all_of,
+    category,
+    require_one_unit,
+    value_in,
+)
 
 Count28 = Field(ge=0, le=28)
 DAS28_BANDS = [(2.6, False, "remission"), (3.2, True, "low"), (5.1, True, "moderate")]
@@ -269,4 +276,81 @@ def ra_2010(x: Ra2010Input) -> Ra2010Result:
         classified_ra=classified,
         result=result,
         details={"points": parts, "missing": missing, "score_known_items": known},
+    )
+
+
+class AcrCoreSet(InstrumentInput):
+    """The ACR core set at one visit; null when not measured."""
+
+    tjc68: int | None = Field(ge=0, le=68)
+    sjc66: int | None = Field(ge=0, le=66)
+    patient_global_0_100: float | None = Field(ge=0, le=100)
+    physician_global_0_100: float | None = Field(ge=0, le=100)
+    pain_0_100: float | None = Field(ge=0, le=100)
+    haq_di_0_3: float | None = Field(ge=0, le=3)
+    esr_mm_h: float | None = Field(default=None, ge=0, le=200)
+    crp_mg_l: float | None = Field(default=None, ge=0, le=1000)
+
+
+class AcrResponseInput(InstrumentInput):
+    baseline: AcrCoreSet
+    followup: AcrCoreSet
+    # Needed only when both ESR and CRP are given at both visits.
+    acute_phase_reactant: Literal["esr_mm_h", "crp_mg_l"] | None = None
+
+
+class AcrResponseResult(InstrumentResult):
+    acr20: bool | None
+    acr50: bool | None
+    acr70: bool | None
+
+
+ACR_OTHERS = ("patient_global_0_100", "physician_global_0_100", "pain_0_100", "haq_di_0_3")
+
+
+def _reactant(x: AcrResponseInput) -> str:
+    both = [r for r in ("esr_mm_h", "crp_mg_l") if getattr(x.baseline, r) is not None
+            and getattr(x.followup, r) is not None]  # fmt: skip
+    if x.acute_phase_reactant is not None:
+        return x.acute_phase_reactant
+    if len(both) == 2:
+        raise ValueError("ESR and CRP are both given at both visits: say which with acute_phase_reactant")
+    return both[0] if both else "esr_mm_h"
+
+
+def acr_response(x: AcrResponseInput) -> AcrResponseResult:
+    """ACR20, ACR50 and ACR70: an improvement of at least 20%, 50% or 70% in both the tender (68)
+    and swollen (66) joint counts and in at least 3 of the 5 other core set measures (patient
+    global, physician global, pain, HAQ disability index, ESR or CRP). Felson DT et al.,
+    Arthritis Rheum 1995;38:727-735, doi:10.1002/art.1780380602; ACR50/70: Felson DT et al.,
+    Arthritis Rheum 1998;41:1564-1570, doi:10.1002/1529-0131(199809)41:9<1564::AID-ART6>3.0.CO;2-M.
+    Improvement is (baseline − follow-up) / baseline; a measure at 0 at baseline cannot improve
+    by a percentage and does not count as improved. An unmeasured item gives an unknown answer
+    only when it could change it."""
+    reactant = _reactant(x)
+    measures = ("tjc68", "sjc66", *ACR_OTHERS, reactant)
+    improvement: dict[str, float | None] = {}
+    for m in measures:
+        before, after = getattr(x.baseline, m), getattr(x.followup, m)
+        if before is None or after is None:
+            improvement[m] = None
+        else:
+            improvement[m] = round((before - after) / before * 100, 6) if before > 0 else 0.0
+
+    def reached(level: float) -> bool | None:
+        joints: dict[str, bool | None] = {}
+        for m in ("tjc68", "sjc66"):
+            value = improvement[m]
+            joints[m] = None if value is None else value >= level
+        others = [improvement[m] for m in (*ACR_OTHERS, reactant)]
+        yes = sum(1 for v in others if v is not None and v >= level)
+        unknown = sum(1 for v in others if v is None)
+        three: bool | None = True if yes >= 3 else (False if yes + unknown < 3 else None)
+        return all_of({**joints, "three_of_five": three})
+
+    return AcrResponseResult(
+        acr20=reached(20),
+        acr50=reached(50),
+        acr70=reached(70),
+        details={"percent_improvement": improvement, "acute_phase_reactant": reactant},
     )

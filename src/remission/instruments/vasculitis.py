@@ -3,9 +3,9 @@ MPA and EGPA."""
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
-from remission.instruments.base import ClassificationResult, InstrumentInput, InstrumentResult, known_names
+from remission.instruments.base import ClassificationResult, InstrumentInput, InstrumentResult, all_of, known_names
 
 # Mukhtyar C et al. Ann Rheum Dis 2009;68:1827-1832, doi:10.1136/ard.2008.101279 (the BVAS v3
 # form): per section, (max if all persistent, max if new/worse) and each item's
@@ -131,4 +131,35 @@ def aav_2022(x: Aav2022Input) -> Aav2022Result:
         egpa=met["egpa"],
         result="met" if any(met.values()) else "not_met",
         details={"thresholds": {n: t for n, (t, _) in AAV_2022.items()}},
+    )
+
+
+class BvasRemissionInput(InstrumentInput):
+    bvas_v3: int | None = Field(ge=0, le=63)
+    prednisolone_mg_day: float | None = Field(ge=0, le=1000)
+
+
+class BvasRemissionResult(InstrumentResult):
+    remission: bool | None
+    remission_eular: bool | None
+    remission_off_glucocorticoids: bool | None
+
+
+def bvas_remission(x: BvasRemissionInput) -> BvasRemissionResult:
+    """Remission in ANCA-associated vasculitis: no disease activity, BVAS v3 = 0 (Hellmich B et
+    al., Ann Rheum Dis 2007;66:605-617, doi:10.1136/ard.2006.062711); the EULAR definition adds a
+    prednisolone dose ≤ 7.5 mg/day (Yates M et al., Ann Rheum Dis 2016;75:1583-1594,
+    doi:10.1136/annrheumdis-2016-209133); the trials' stricter endpoint asks for no
+    glucocorticoids at all (as in ADVOCATE, Jayne DRW et al., N Engl J Med 2021;384:599-609,
+    doi:10.1056/NEJMoa2023386, which also asks for none in the previous 4 weeks)."""
+    inactive = None if x.bvas_v3 is None else x.bvas_v3 == 0
+    dose = x.prednisolone_mg_day
+    checks = {"bvas_v3_0": inactive}
+    eular = {**checks, "prednisolone_le_7_5": None if dose is None else dose <= 7.5}
+    off = {**checks, "no_glucocorticoids": None if dose is None else dose == 0}
+    return BvasRemissionResult(
+        remission=inactive,
+        remission_eular=all_of(eular),
+        remission_off_glucocorticoids=all_of(off),
+        details={"criteria": {**eular, **off}},
     )
