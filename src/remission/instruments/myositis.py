@@ -178,6 +178,11 @@ IIM_ITEMS: dict[str, tuple[float, float]] = {
 }
 IIM_AGE = {"18_to_39": (1.3, 1.5), "40_or_more": (2.1, 2.2)}
 IIM_INTERCEPT = (5.33, 6.49)  # probability = 1 / (1 + exp(intercept − score))
+# The paper's score cut-offs (possible ≥ 50%, probable ≥ 55%, definite ≥ 90%), without and with
+# biopsy. They are the probabilities rounded to the points' one decimal: at exactly 5.5 the
+# model gives 54.2% and at 7.5 89.8%; the published table, which is what clinicians apply, is
+# followed, and the model probability is reported beside it.
+IIM_CUTS = ((5.3, 5.5, 7.5), (6.5, 6.7, 8.7))
 SKIN = frozenset({"heliotrope_rash", "gottron_papules", "gottron_sign"})
 WEAKNESS = frozenset({"weakness_proximal_upper_symmetric", "weakness_proximal_lower_symmetric",
                       "neck_flexors_weaker_than_extensors", "legs_proximal_weaker_than_distal"})  # fmt: skip
@@ -221,7 +226,8 @@ def iim_2017(x: Iim2017Input) -> Iim2017Result:
     doi:10.1136/annrheumdis-2017-211468), for use when no better explanation exists. The item
     points (with or without a muscle biopsy) are summed; the probability of IIM is
     1 / (1 + e^(5.33 − score)) without biopsy and 1 / (1 + e^(6.49 − score)) with it; probable
-    IIM (the classification) at ≥ 55%, definite at ≥ 90%, possible at ≥ 50%. Subgroups of
+    IIM (the classification, ≥ 55%) from a score of 5.5 (6.7 with biopsy), definite (≥ 90%) from
+    7.5 (8.7), possible (≥ 50%) from 5.3 (6.5): the paper's tabulated cut-offs. Subgroups of
     classified cases: onset before 18 with a typical rash is juvenile DM, without it juvenile IIM
     other than JDM; from 18, a typical rash with weakness is DM, without weakness amyopathic
     DM; without a rash, finger flexor weakness not responding to treatment or rimmed vacuoles
@@ -234,8 +240,10 @@ def iim_2017(x: Iim2017Input) -> Iim2017Result:
     present = frozenset(x.items_present)
     age = x.age_at_onset_years
 
+    possible, probable, definite = IIM_CUTS[column]
+
     def classified(items: frozenset[str], onset: float | None = age) -> bool:
-        return _iim_probability(_iim_score(items, onset, column), column) >= 0.55
+        return _iim_score(items, onset, column) >= probable
 
     missing = list(x.missing)
     if age is None:
@@ -247,8 +255,8 @@ def iim_2017(x: Iim2017Input) -> Iim2017Result:
         result = verdict(classified, present, missing)
     score = _iim_score(present, age, column)
     probability = _iim_probability(score, column)
-    band = ("definite" if probability >= 0.9 else "probable" if probability >= 0.55
-            else "possible" if probability >= 0.5 else "not_iim")  # fmt: skip
+    band = ("definite" if score >= definite else "probable" if score >= probable
+            else "possible" if score >= possible else "not_iim")  # fmt: skip
     return Iim2017Result(
         score=score,
         probability=round(probability, 4),
