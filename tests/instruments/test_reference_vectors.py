@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,3 +66,8 @@ def test_cli(name: str, vector: dict[str, Any], tol: float | None) -> None:
         return
     assert result.exit_code == 0, got
     check(vector["expected"], got, tol)
+
+
+def test_readme_lists_every_instrument() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert [n for n in CATALOGUE if f"| `{n}` |" not in readme] == []
