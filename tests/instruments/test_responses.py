@@ -72,3 +72,22 @@ def test_bvas_section_caps(items: list[str], persistent: bool) -> None:
     for section, value in got["details"]["sections"].items():
         assert value <= caps[section][0 if persistent else 1]
     assert got["bvas_v3"] <= (33 if persistent else 63)
+
+
+def test_aav_2022_missing_features() -> None:
+    def aav(present: list[str], missing: list[str]) -> dict[str, object]:
+        return score("aav_2022_acr_eular", {"prerequisite_small_or_medium_vessel_vasculitis": True,
+                                            "features_present": present, "missing": missing})  # fmt: skip
+
+    # cANCA/PR3 5 = GPA threshold; eosinophils ≥ 1 × 10^9/L (−4) not measured could undo it.
+    got = aav(["canca_or_pr3"], ["eos_ge_1e9"])
+    assert (got["gpa_score"], got["gpa"], got["result"]) == (5, None, "cannot_tell")
+    # With nasal involvement (+3) the GPA score is 8: even −4 leaves 4 < 5, so still open;
+    # add cartilage (+2): 10 − 4 = 6 ≥ 5, GPA whatever the eosinophils.
+    got = aav(["canca_or_pr3", "nasal_involvement", "cartilaginous_involvement"], ["eos_ge_1e9"])
+    assert (got["gpa"], got["result"]) == (True, "met")
+    # pANCA/MPO (6) with nothing missing: MPA.
+    assert aav(["panca_or_mpo"], [])["mpa"] is True
+    # Only hearing loss (1) with pauci-immune GN unknown (+1 GPA, +3 MPA): nothing can reach 5.
+    got = aav(["hearing_loss"], ["pauci_immune_gn"])
+    assert (got["gpa"], got["mpa"], got["egpa"], got["result"]) == (False, False, False, "not_met")

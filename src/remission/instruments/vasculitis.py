@@ -1,11 +1,19 @@
-"""ANCA-associated vasculitis: BVAS v3 and the 2022 ACR/EULAR classification criteria for GPA,
-MPA and EGPA."""
+"""ANCA-associated vasculitis: BVAS v3, remission, and the 2022 ACR/EULAR classification criteria
+for GPA, MPA and EGPA."""
 
 from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from remission.instruments.base import ClassificationResult, InstrumentInput, InstrumentResult, all_of, known_names
+from remission.instruments.base import (
+    ClassificationResult,
+    InstrumentInput,
+    InstrumentResult,
+    Verdict,
+    all_of,
+    disjoint,
+    known_names,
+)
 
 # Mukhtyar C et al. Ann Rheum Dis 2009;68:1827-1832, doi:10.1136/ard.2008.101279 (the BVAS v3
 # form): per section, (max if all persistent, max if new/worse) and each item's
@@ -90,8 +98,9 @@ AAV_FEATURES = {f for _, weights in AAV_2022.values() for f in weights}
 class Aav2022Input(InstrumentInput):
     prerequisite_small_or_medium_vessel_vasculitis: bool
     features_present: list[str]
+    missing: list[str] = Field(default_factory=list)
 
-    @field_validator("features_present")
+    @field_validator("features_present", "missing")
     @classmethod
     def _features(cls, names: list[str]) -> list[str]:
         return known_names(names, AAV_FEATURES, "feature")
@@ -113,14 +122,23 @@ def aav_2022(x: Aav2022Input) -> Aav2022Result:
     al., Ann Rheum Dis 2022;81:321-326, doi:10.1136/annrheumdis-2021-221796), EGPA ≥ 6 (Grayson
     PC et al., Ann Rheum Dis 2022;81:309-314, doi:10.1136/annrheumdis-2021-221794); they apply
     only once small- or medium-vessel vasculitis is diagnosed. ``result`` is "met" when any set
-    is met."""
+    is met. A missing feature gives "cannot tell" for a set whose verdict it could change."""
     if not x.prerequisite_small_or_medium_vessel_vasculitis:
         return Aav2022Result(
             applicable=False, result="not_met", details={"why": "no small- or medium-vessel vasculitis"}
         )
-    present = set(x.features_present)
+    disjoint(x.features_present, x.missing, "features")
+    present, missing = set(x.features_present), set(x.missing)
     scores = {name: sum(w for f, w in weights.items() if f in present) for name, (_, weights) in AAV_2022.items()}
-    met = {name: scores[name] >= AAV_2022[name][0] for name in AAV_2022}
+    met: dict[str, bool | None] = {}
+    for name, (threshold, weights) in AAV_2022.items():
+        # A missing feature may add its weight or not: negative weights bound the score from
+        # below, positive ones from above.
+        low = scores[name] + sum(min(w, 0) for f, w in weights.items() if f in missing)
+        high = scores[name] + sum(max(w, 0) for f, w in weights.items() if f in missing)
+        met[name] = True if low >= threshold else (False if high < threshold else None)
+    values = list(met.values())
+    result: Verdict = "met" if True in values else ("cannot_tell" if None in values else "not_met")
     return Aav2022Result(
         applicable=True,
         gpa_score=scores["gpa"],
@@ -129,8 +147,8 @@ def aav_2022(x: Aav2022Input) -> Aav2022Result:
         mpa=met["mpa"],
         egpa_score=scores["egpa"],
         egpa=met["egpa"],
-        result="met" if any(met.values()) else "not_met",
-        details={"thresholds": {n: t for n, (t, _) in AAV_2022.items()}},
+        result=result,
+        details={"thresholds": {n: t for n, (t, _) in AAV_2022.items()}, "missing": sorted(missing)},
     )
 
 
