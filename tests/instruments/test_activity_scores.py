@@ -60,3 +60,23 @@ def test_ecog_direct() -> None:
     assert score("ecog", {"ecog": 3})["ambulatory"] is False
     with pytest.raises(InstrumentError, match="not both"):
         score("ecog", {"ecog": 1, "karnofsky": 80})
+
+
+ORGANS = st.dictionaries(
+    st.sampled_from(["pancreas", "kidneys", "lungs", "salivary_glands", "lymph_nodes", "other"]),
+    st.fixed_dictionaries({"activity": st.integers(0, 3), "urgent": st.booleans()}),
+)
+
+
+@given(ORGANS, st.integers(0, 3))
+def test_igg4rd_urgent_doubles_and_bounds(organs: dict[str, dict[str, object]], igg4: int) -> None:
+    got = score("igg4rd_ri", {"organs": organs, "serum_igg4": igg4})
+    plain = sum(int(o["activity"]) for o in organs.values())  # type: ignore[call-overload]
+    urgent = sum(int(o["activity"]) for o in organs.values() if o["urgent"])  # type: ignore[call-overload]
+    assert got["igg4rd_ri"] == plain + urgent + igg4 <= 6 * len(organs) + 3
+
+
+@given(st.integers(0, 10), st.integers(0, 10))
+def test_ecog_falls_as_karnofsky_rises(a: int, b: int) -> None:
+    low, high = sorted((10 * a, 10 * b))
+    assert score("ecog", {"karnofsky": low})["ecog"] >= score("ecog", {"karnofsky": high})["ecog"]

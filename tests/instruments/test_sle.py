@@ -180,3 +180,12 @@ def test_sle_2019_only_the_highest_item_per_domain_counts(items: set[str]) -> No
     expected = sum(max((w for i, w in d.items() if i in items), default=0) for d in SLE_2019_DOMAINS.values())
     assert got["score"] == expected
     assert len(got["details"]["counted"]) == sum(1 for d in SLE_2019_DOMAINS.values() if items & set(d))
+
+
+@given(st.floats(0, 100), st.floats(0, 100))
+def test_more_prednisolone_never_reaches_lldas_or_doris(a: float, b: float) -> None:
+    low, high = sorted((a, b))
+    assert not (lldas(prednisolone_mg_day=high) is True and lldas(prednisolone_mg_day=low) is False)
+    doris = [score("doris", {"clinical_sledai_2k": 0, "pga": 0, "prednisolone_mg_day": d})["remission"] for d in (low, high)]
+    assert not (doris[1] and not doris[0])
+    assert doris[0] == (low <= 5)

@@ -117,3 +117,12 @@ def test_rising_values_grade_monotone(a: float, b: float, name: str) -> None:
     low, high = sorted((a, b))
     grades = [score(name, {"value": v, "uln": 40, "baseline": 30})["grade"] for v in (low, high)]
     assert 0 <= grades[0] <= grades[1] <= 4
+
+
+@given(st.lists(st.sampled_from(["never", "rarely", "sometimes", "often", "always"]), min_size=8, max_size=8))
+def test_capd_bounds_and_grade(answers: list[str]) -> None:
+    items = ["eye_contact", "purposeful_actions", "aware_of_surroundings", "communicates_needs",
+             "restless", "inconsolable", "underactive", "slow_to_respond"]  # fmt: skip
+    got = score("astct_icans_child", dict(zip(items, answers, strict=True)))
+    assert 0 <= got["capd_score"] <= 32
+    assert got["icans_grade"] == (0 if got["capd_score"] == 0 else 1 if got["capd_score"] <= 8 else 3)

@@ -70,9 +70,10 @@ def disjoint(present: Collection[str], missing: Collection[str], what: str) -> N
 
 
 def verdict(rule: Callable[[frozenset[str]], bool], present: Collection[str], missing: Collection[str]) -> Verdict:
-    """Met, not met, or cannot tell for a rule that more items can only help (every published
-    criteria set here is monotone in its items): met on the items present alone, not met even
-    with every missing item present, else cannot tell."""
+    """Met, not met, or cannot tell for a rule that more items can only help: met on the items
+    present alone, not met even with every missing item present, else cannot tell. (The two
+    rules that are not monotone, SLICC's Coombs test and the 2022 AAV negative weights, are
+    bounded in their own modules.)"""
     if rule(frozenset(present)):
         return "met"
     return "cannot_tell" if missing and rule(frozenset(present) | frozenset(missing)) else "not_met"
