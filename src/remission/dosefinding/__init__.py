@@ -1,0 +1,1 @@
+"""Dose finding: BOIN boundaries and decisions, MTD selection, simulated operating characteristics."""
