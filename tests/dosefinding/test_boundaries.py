@@ -66,7 +66,7 @@ def test_target_025_deescalates_at_one_in_three_unless_asked_to_stay() -> None:
 
 
 def test_refused_designs_name_the_parameter() -> None:
-    with pytest.raises(DoseFindingError, match="target = 0.7"):
+    with pytest.raises(DoseFindingError, match=r"target = 0\.7"):
         BoinDesign(0.7)
     with pytest.raises(DoseFindingError, match="p_saf"):
         BoinDesign(0.3, p_saf=0.29)
