@@ -112,3 +112,52 @@ def select_mtd(design: BoinDesign, n: Sequence[int], y: Sequence[int], bound_mtd
         admissible=[j + 1 for j in admissible],
         selection_estimates=chosen.tolist(),
     )
+
+
+def select_mtd_batch(
+    design: BoinDesign, n: NDArray[np.int64], y: NDArray[np.int64], bound_mtd: bool = False
+) -> NDArray[np.int64]:
+    """``select_mtd(...).mtd`` for many trials at once (rows of ``n`` and ``y``), as a 0-based
+    dose index or -1 for none. The treated doses of a BOIN trial form one run of adjacent doses
+    (it moves one dose at a time), so the admissible doses are an interval [lo, hi] and the
+    weighted isotonic regression is the max-min formula of Robertson, Wright & Dykstra (1988,
+    Theorem 1.4.4): x̂_i = max_{lo≤j≤i} min_{i≤k≤hi} Av(j..k), computed for every row at once."""
+    trials, doses = n.shape
+    limit = int(n.max(initial=0)) + 1
+    cuts = np.array([first_dlt_count_over(design.target, m, design.cutoff_eli) or limit + 1 for m in range(limit)])
+    hit = (n >= 3) & (y >= cuts[n])
+    first_hit = np.where(hit.any(axis=1), hit.argmax(axis=1), doses)
+    stopped = first_hit == 0
+    if design.extrasafe:
+        stops = np.array([design.stop_boundary(m) or limit + 1 for m in range(limit)])
+        stopped |= (n[:, 0] >= 3) & (y[:, 0] >= stops[n[:, 0]])
+    treated = n > 0
+    lo = treated.argmax(axis=1)
+    last_treated = doses - 1 - treated[:, ::-1].argmax(axis=1)
+    hi = np.minimum(last_treated, first_hit - 1)
+    contiguous = treated.sum(axis=1) == last_treated - lo + 1
+    if not contiguous.all():
+        raise DoseFindingError("select_mtd_batch needs the treated doses of each trial to be adjacent")
+    phat, weight = _adjusted(n.astype(np.float64), y.astype(np.float64))
+    cum_wx = np.concatenate([np.zeros((trials, 1)), np.cumsum(weight * phat, axis=1)], axis=1)
+    cum_w = np.concatenate([np.zeros((trials, 1)), np.cumsum(weight, axis=1)], axis=1)
+    j = np.arange(doses)[:, None]
+    k = np.arange(doses)[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        average = (cum_wx[:, None, 1:] - cum_wx[:, :-1, None]) / (cum_w[:, None, 1:] - cum_w[:, :-1, None])
+    # Blocks starting below lo never count (−inf for the max); blocks ending above hi never count
+    # (+inf for the min); blocks with j > k do not exist.
+    average = np.where(j[None] < lo[:, None, None], -np.inf, average)
+    average = np.where(k[None] > hi[:, None, None], np.inf, average)
+    average = np.where((j > k)[None], np.inf, average)
+    inner = np.minimum.accumulate(average[:, :, ::-1], axis=2)[:, :, ::-1]  # min over k ≥ i, per j
+    estimate = np.maximum.accumulate(inner, axis=1)  # max over j ≤ i
+    estimate = np.diagonal(estimate, axis1=1, axis2=2)
+    position = np.arange(doses)[None, :]
+    admissible = (position >= lo[:, None]) & (position <= hi[:, None])
+    jittered = estimate + (position - lo[:, None] + 1) * 1e-10
+    usable = admissible & (jittered < design.lambdas[1]) if bound_mtd else admissible
+    distance = np.where(usable, np.abs(jittered - design.target), np.inf)
+    best = distance.argmin(axis=1)
+    none = stopped | ~usable.any(axis=1)
+    return np.where(none, -1, best).astype(np.int64)
