@@ -11,14 +11,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from remission.cli.dose import dose_app
+from remission.cli.output import JsonOpt, err, out
+from remission.cli.output import fail as _fail
+from remission.cli.output import print_json as _print_json
 from remission.domain.trial import Trial, TrialSummary
 from remission.instruments.base import InstrumentError
 from remission.instruments.catalogue import CATALOGUE, UnknownInstrument
@@ -43,17 +46,7 @@ db_app = typer.Typer(help="The database.", no_args_is_help=True)
 trials_app = typer.Typer(help="The trial registry.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(trials_app, name="trials")
-
-
-out = Console()
-err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(code)
+app.add_typer(dose_app, name="dose")
 
 
 def _registry() -> Registry:
@@ -72,10 +65,6 @@ def _errors() -> Iterator[None]:
         raise _fail(str(exc), 2) from None
     except Exception as exc:
         raise _fail(f"{exc.__class__.__name__}: {str(exc)[:300]}", 1) from None
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,184 @@
+"""``remission dose``: BOIN decision tables, MTD selection and simulated operating characteristics.
+
+A face over the pure ``remission.dosefinding`` core (stateless computations, called directly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from remission.cli.output import JsonOpt, fail, out, print_json
+from remission.dosefinding.boundaries import BoinDesign, Decision, DoseFindingError
+from remission.dosefinding.mtd import select_mtd
+from remission.dosefinding.simulate import simulate_boin
+
+dose_app = typer.Typer(help="Dose finding: BOIN decision tables, MTD selection, simulation.", no_args_is_help=True)
+
+Target = Annotated[float, typer.Option(help="Target DLT rate φ.")]
+CohortSize = Annotated[int, typer.Option("--cohort-size", help="Patients per cohort.")]
+Cohorts = Annotated[int, typer.Option("--cohorts", help="Maximum number of cohorts.")]
+CutoffEli = Annotated[float, typer.Option("--cutoff-eli", help="Posterior cut-off for eliminating a dose.")]
+Extrasafe = Annotated[bool, typer.Option("--extrasafe", help="Stricter stopping rule at the lowest dose.")]
+Offset = Annotated[float, typer.Option(help="With --extrasafe: the stopping cut-off is cutoff-eli − offset.")]
+EarlyStop = Annotated[int, typer.Option("--n-earlystop", help="Stop once this many patients are at the current dose.")]
+PSaf = Annotated[float | None, typer.Option("--p-saf", help="Highest rate deemed safe (default 0.6 φ).")]
+PTox = Annotated[float | None, typer.Option("--p-tox", help="Lowest rate deemed toxic (default 1.4 φ).")]
+BoundMtd = Annotated[bool, typer.Option("--bound-mtd", help="The MTD's estimate must be below λd.")]
+
+
+def _numbers(text: str, option: str, kind: type[int] | type[float]) -> list[Any]:
+    """``3,6,9`` as numbers, or an error naming the option and the piece that is not one."""
+    values = []
+    for piece in text.split(","):
+        try:
+            values.append(kind(piece.strip()))
+        except ValueError:
+            raise fail(f"{option}: {piece.strip()!r} is not {'an integer' if kind is int else 'a number'}", 2) from None
+    return values
+
+
+def _design(**kwargs: Any) -> BoinDesign:
+    try:
+        return BoinDesign(**kwargs)
+    except DoseFindingError as exc:
+        raise fail(str(exc), 2) from None
+
+
+@dose_app.command("boundaries")
+def boundaries(
+    target: Target = 0.30,
+    cohort_size: CohortSize = 3,
+    cohorts: Cohorts = 10,
+    n_earlystop: EarlyStop = 100,
+    p_saf: PSaf = None,
+    p_tox: PTox = None,
+    cutoff_eli: CutoffEli = 0.95,
+    extrasafe: Extrasafe = False,
+    offset: Offset = 0.05,
+    stay_at_one_third: Annotated[bool, typer.Option("--stay-at-one-third", help="1 DLT in 3: stay.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """The BOIN decision table: for each number of patients n at the current dose, the DLT
+    counts that escalate (E), stay (S), de-escalate (D) or de-escalate and eliminate (DU)."""
+    design = _design(target=target, cohort_size=cohort_size, n_cohorts=cohorts, n_earlystop=n_earlystop,
+                     p_saf=p_saf, p_tox=p_tox, cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset,
+                     stay_at_one_third=stay_at_one_third)  # fmt: skip
+    lambda_e, lambda_d = design.lambdas
+    rows = [{**asdict(r), "decisions": [r.decision(y).value for y in range(r.n + 1)]} for r in design.table]
+    result: dict[str, Any] = {"lambda_e": lambda_e, "lambda_d": lambda_d, "table": rows}
+    if extrasafe:
+        result["stop_boundary"] = [{"n_at_lowest_dose": r.n, "stop_trial_if_dlt_ge": design.stop_boundary(r.n)}
+                                   for r in design.table]  # fmt: skip
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"BOIN φ = {target}: λe = {lambda_e:.4f}, λd = {lambda_d:.4f}")
+    for column in ("n", "E if DLT ≤", "D if DLT ≥", "DU if DLT ≥"):
+        table.add_column(column, justify="right")
+    table.add_column("decision for 0, 1, 2 … DLTs", no_wrap=True)
+    for r in design.table:
+        table.add_row(str(r.n), str(r.escalate_if_dlt_le), str(r.deescalate_if_dlt_ge),
+                      "-" if r.eliminate_if_dlt_ge is None else str(r.eliminate_if_dlt_ge),
+                      " ".join(r.decision(y).value for y in range(r.n + 1)))  # fmt: skip
+    out.print(table)
+    out.print(" ".join(f"{d.value} = {d.name.lower().replace('_', ' ')}" for d in Decision), highlight=False)
+
+
+@dose_app.command("select-mtd")
+def select_mtd_command(
+    n: Annotated[str, typer.Option("--n", help="Patients per dose, e.g. 3,6,9,3,0.")],
+    y: Annotated[str, typer.Option("--y", help="DLTs per dose, e.g. 0,1,3,2,0.")],
+    target: Target = 0.30,
+    cutoff_eli: CutoffEli = 0.95,
+    extrasafe: Extrasafe = False,
+    offset: Offset = 0.05,
+    bound_mtd: BoundMtd = False,
+    p_tox: PTox = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The MTD at the end of a trial, with isotonic estimates, 95% credible intervals and
+    Pr(overdose) per dose (BOIN's select.mtd)."""
+    design = _design(target=target, cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset, p_tox=p_tox)
+    try:
+        chosen = select_mtd(design, _numbers(n, "--n", int), _numbers(y, "--y", int), bound_mtd=bound_mtd)
+    except DoseFindingError as exc:
+        raise fail(str(exc), 2) from None
+    result = {
+        "mtd": chosen.mtd,
+        "estimates": chosen.estimates,
+        "ci_lower": chosen.ci_lower,
+        "ci_upper": chosen.ci_upper,
+        "p_overdose": chosen.p_overdose,
+        "eliminated": [j + 1 for j, e in enumerate(chosen.eliminated) if e],
+        "admissible": chosen.admissible,
+    }
+    if as_json:
+        print_json(result)
+        return
+
+    def fmt(v: float | None) -> str:
+        return "----" if v is None else f"{v:.2f}"
+
+    table = Table(title=f"MTD: {'none' if chosen.mtd is None else f'dose {chosen.mtd}'} (target {target})")
+    for column in ("dose", "n", "DLT", "estimate", "95% CI", "Pr(overdose)", ""):
+        table.add_column(column, justify="right")
+    for j, (nj, yj) in enumerate(zip(_numbers(n, "--n", int), _numbers(y, "--y", int), strict=True)):
+        note = "MTD" if chosen.mtd == j + 1 else ("eliminated" if chosen.eliminated[j] else "")
+        interval = f"({fmt(chosen.ci_lower[j])}, {fmt(chosen.ci_upper[j])})"
+        table.add_row(str(j + 1), str(nj), str(yj), fmt(chosen.estimates[j]), interval, fmt(chosen.p_overdose[j]), note)
+    out.print(table)
+
+
+class DesignName(StrEnum):
+    BOIN = "boin"
+
+
+@dose_app.command("simulate")
+def simulate(
+    truth: Annotated[str, typer.Option("--truth", help="True DLT probability per dose, e.g. 0.05,0.12,0.3,0.46,0.6.")],
+    design_name: Annotated[DesignName, typer.Option("--design", help="The design to simulate.")] = DesignName.BOIN,
+    target: Target = 0.30,
+    cohort_size: CohortSize = 3,
+    cohorts: Cohorts = 10,
+    trials: Annotated[int, typer.Option("--trials", help="Number of simulated trials.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (the same seed gives the same figures).")] = 1,
+    n_earlystop: EarlyStop = 100,
+    start_dose: Annotated[int, typer.Option("--start-dose", help="1-based starting dose.")] = 1,
+    titration: Annotated[bool, typer.Option("--titration", help="R BOIN's all-doses titration.")] = False,
+    p_saf: PSaf = None,
+    p_tox: PTox = None,
+    cutoff_eli: CutoffEli = 0.95,
+    extrasafe: Extrasafe = False,
+    offset: Offset = 0.05,
+    bound_mtd: BoundMtd = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Operating characteristics: % selected as MTD per dose (and % with no MTD), patients and
+    DLTs per dose, % stopped early, mean sample size."""
+    design = _design(target=target, cohort_size=cohort_size, n_cohorts=cohorts, n_earlystop=n_earlystop,
+                     p_saf=p_saf, p_tox=p_tox, cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset)  # fmt: skip
+    try:
+        oc = simulate_boin(design, _numbers(truth, "--truth", float), trials, seed=seed, start_dose=start_dose,
+                           titration=titration, bound_mtd=bound_mtd)  # fmt: skip
+    except DoseFindingError as exc:
+        raise fail(str(exc), 2) from None
+    result = asdict(oc)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"{design_name.value}: {trials} trials, seed {seed}")
+    table.add_column("")
+    for j in range(len(oc.selection_percent)):
+        table.add_column(f"dose {j + 1}", justify="right")
+    table.add_row("true DLT rate", *truth.split(","))
+    table.add_row("% selected as MTD", *(f"{v:.1f}" for v in oc.selection_percent))
+    table.add_row("patients", *(f"{v:.2f}" for v in oc.patients_per_dose))
+    table.add_row("DLTs", *(f"{v:.2f}" for v in oc.dlt_per_dose))
+    out.print(table)
+    out.print(f"no MTD {oc.no_mtd_percent:.1f}%, stopped early {oc.early_stop_percent:.1f}%, "
+              f"mean sample size {oc.mean_sample_size:.1f}, mean DLTs {oc.mean_dlts:.1f}", highlight=False)  # fmt: skip
