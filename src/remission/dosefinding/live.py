@@ -1,0 +1,278 @@
+"""The next action of a running trial, with its reasons: accelerated titration, then BOIN (or 3+3),
+then stop at the maximum sample size, then MTD selection.
+
+A design here is immutable configuration (``Protocol``); ``next_action(protocol, patients)``
+fits it to the patients so far and says what to do next, as the R package ``escalation`` does
+with its chained selectors (ideas only). The chain is:
+
+1. **Accelerated titration** (Simon R et al., J Natl Cancer Inst 1997;89:1138-1147,
+   doi:10.1093/jnci/89.15.1138), restricted to the first ``titration_levels`` doses: one patient
+   per dose until the first DLT or the second patient with a grade ≥ 2 toxicity. At that
+   trigger the protocol says what happens: ``expand_to_cohort`` fills the trigger dose up to a
+   cohort (the index patient counts; R BOIN's titration does this) and the next design carries
+   on from there; ``next_design`` lets the next design decide at once on the single patient.
+   Without a trigger, titration ends above its last level and cohorts start at the next dose.
+2. **BOIN** (Liu & Yuan 2015) on every patient treated so far, titration patients included:
+   decisions from the boundary table at the current dose, elimination (permanent) by the Beta
+   rule, the trial stopped if the lowest dose is eliminated (or by ``extrasafe``), and
+   ``n_earlystop``; or **3+3** (Storer BE, Biometrics 1989;45:925-937, doi:10.2307/2531693).
+3. **Stop at N**: no patient beyond the maximum sample size.
+4. **MTD selection** by ``select_mtd`` once every DLT window is closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from remission.dosefinding.boundaries import BoinDesign, BoundaryRow, Decision, DoseFindingError
+from remission.dosefinding.mtd import MtdSelection, eliminated_doses, select_mtd
+from remission.dosefinding.outcomes import Patient, counts
+
+Action = Literal["treat", "wait", "stop"]
+
+
+@dataclass(frozen=True)
+class Titration:
+    levels: int = 2  # titrate on doses 1..levels only
+    grade2_trigger: bool = True  # the second grade ≥ 2 toxicity ends titration (Simon); R BOIN: DLT only
+    on_trigger: Literal["expand_to_cohort", "next_design"] = "expand_to_cohort"
+
+
+@dataclass(frozen=True)
+class Protocol:
+    doses: list[str]  # labels, lowest first
+    boin: BoinDesign = field(default_factory=BoinDesign)
+    escalation: Literal["boin", "3+3"] = "boin"
+    titration: Titration | None = None
+    max_n: int | None = None  # default: the BOIN design's cohorts × cohort size
+    start_dose: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.doses:
+            raise DoseFindingError("a protocol needs at least one dose")
+        if not 1 <= self.start_dose <= len(self.doses):
+            raise DoseFindingError(f"start_dose = {self.start_dose} is out of range (1 to {len(self.doses)})")
+        if self.titration is not None and not 1 <= self.titration.levels <= len(self.doses):
+            raise DoseFindingError(
+                f"titration levels = {self.titration.levels} is out of range (1 to {len(self.doses)})"
+            )
+
+    @property
+    def sample_size(self) -> int:
+        return self.max_n if self.max_n is not None else self.boin.max_n
+
+
+@dataclass(frozen=True)
+class NextAction:
+    action: Action
+    dose: int | None  # 1-based dose for the next patient(s)
+    patients: int  # how many to enrol there now
+    phase: Literal["titration", "boin", "3+3", "complete"]
+    reasons: list[str]
+    n: list[int]
+    y: list[int]
+    pending: list[int]
+    eliminated: list[int]  # 1-based
+    decision_row: BoundaryRow | None = None
+    mtd: MtdSelection | None = None
+
+
+@dataclass(frozen=True)
+class _State:
+    """The trial so far, as every rule reads it."""
+
+    protocol: Protocol
+    n: list[int]
+    y: list[int]
+    pending: list[int]
+    eliminated: list[bool]
+    total: int
+
+    def answer(self, action: Action, dose: int | None, k: int, phase: str, reasons: list[str],
+               row: BoundaryRow | None = None, mtd: MtdSelection | None = None) -> NextAction:  # fmt: skip
+        gone = [j + 1 for j, e in enumerate(self.eliminated) if e]
+        return NextAction(action, dose, k, phase, reasons, self.n, self.y, self.pending, gone, row, mtd)  # type: ignore[arg-type]
+
+    @property
+    def remaining(self) -> int:
+        return self.protocol.sample_size - self.total
+
+    def treat(self, dose: int, k: int, phase: str, reasons: list[str], row: BoundaryRow | None = None) -> NextAction:
+        return self.answer("treat", dose, min(k, self.remaining), phase, reasons, row)
+
+    def finish(self, reasons: list[str], row: BoundaryRow | None = None) -> NextAction:
+        if any(self.pending):
+            return self.answer("wait", None, 0, "complete", [*reasons, "waiting for the open DLT windows before"
+                               " selecting the MTD"], row)  # fmt: skip
+        chosen = select_mtd(self.protocol.boin, self.n, self.y)
+        text = "no MTD: every dose is too toxic" if chosen.mtd is None else f"MTD: dose {chosen.mtd}"
+        return self.answer("stop", None, 0, "complete", [*reasons, text], row, chosen)
+
+
+def _groups(patients: Sequence[Patient]) -> list[list[Patient]]:
+    """Consecutive escalation patients at one dose (backfill patients are not in any group)."""
+    groups: list[list[Patient]] = []
+    for p in patients:
+        if p.backfill:
+            continue
+        if groups and groups[-1][0].dose == p.dose:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+@dataclass(frozen=True)
+class _TitrationStatus:
+    groups: int  # how many leading groups are titration
+    running: bool
+    why: str
+    trigger_dose: int | None = None
+
+
+def _titration(protocol: Protocol, groups: list[list[Patient]]) -> _TitrationStatus:
+    """Where titration stands: still running, triggered (at which dose) or ended."""
+    spec = protocol.titration
+    if spec is None:
+        return _TitrationStatus(0, False, "")
+    grade2 = 0
+    for i, group in enumerate(groups):
+        expected = protocol.start_dose + i
+        if group[0].dose != expected or expected > spec.levels:
+            return _TitrationStatus(i, False, f"titration ended above dose {spec.levels}")
+        for position, p in enumerate(group):
+            grade2 += int(p.grade2)
+            trigger = ("a DLT" if p.dlt else "a second grade ≥ 2 toxicity" if spec.grade2_trigger and grade2 >= 2
+                       else None)  # fmt: skip
+            if trigger is not None and position == 0:
+                return _TitrationStatus(i + 1, False, f"titration triggered by {trigger} at dose {p.dose}", p.dose)
+        if len(group) > 1:
+            return _TitrationStatus(i + 1, False, f"titration ended: dose {group[0].dose} was expanded")
+    return _TitrationStatus(len(groups), True, "titration")
+
+
+def _eliminated(protocol: Protocol, patients: Sequence[Patient]) -> list[bool]:
+    """Doses eliminated at any point so far (elimination is permanent), replaying the data
+    after every patient whose DLT window has closed."""
+    doses = len(protocol.doses)
+    out = [False] * doses
+    done: list[Patient] = []
+    for p in patients:
+        if p.dlt is None:
+            continue
+        done.append(p)
+        n, y, _ = counts(done, doses)
+        out = [a or b for a, b in zip(out, eliminated_doses(protocol.boin, n, y), strict=True)]
+    return out
+
+
+def next_action(protocol: Protocol, patients: Sequence[Patient]) -> NextAction:
+    """What to do now (see the module docstring)."""
+    doses = len(protocol.doses)
+    n, y, pending = counts(patients, doses)
+    state = _State(protocol, n, y, pending, _eliminated(protocol, patients), len(patients))
+    if state.eliminated[0]:
+        return state.answer("stop", None, 0, "complete", [
+            f"dose 1 is eliminated (Pr(DLT rate > {protocol.boin.target}) > {protocol.boin.cutoff_eli}, or the "
+            "extra-safe rule): the trial stops without an MTD"])  # fmt: skip
+    groups = _groups(patients)
+    if not groups:
+        first = protocol.start_dose
+        if protocol.titration is not None:
+            return state.treat(first, 1, "titration", [f"titration: one patient at the starting dose {first}"])
+        return state.treat(first, protocol.boin.cohort_size, protocol.escalation,
+                           [f"first cohort at the starting dose {first}"])  # fmt: skip
+    if state.remaining <= 0:
+        return state.finish([f"maximum sample size {protocol.sample_size} reached"])
+    current = groups[-1][0].dose
+    if pending[current - 1]:
+        phase = "titration" if _titration(protocol, groups).running else protocol.escalation
+        waiting = f"{pending[current - 1]} patient(s) at dose {current} still in the DLT window"
+        return state.answer("wait", None, 0, phase, [waiting])
+    status = _titration(protocol, groups)
+    size = protocol.boin.cohort_size
+    if status.running:
+        nxt = current + 1
+        if nxt > doses or state.eliminated[nxt - 1]:
+            return _escalate(state, current, ["titration reached the top dose"])
+        assert protocol.titration is not None
+        if nxt > protocol.titration.levels:
+            return state.treat(nxt, size, protocol.escalation, [f"titration ended above dose "
+                               f"{protocol.titration.levels}: a cohort of {size} at dose {nxt}"])  # fmt: skip
+        return state.treat(nxt, 1, "titration", [f"titration: no DLT and fewer than two grade ≥ 2 toxicities; "
+                                                 f"one patient at dose {nxt}"])  # fmt: skip
+    reasons = [status.why] if status.why else []
+    last = groups[-1]
+    if status.trigger_dose is not None and status.groups == len(groups):
+        assert protocol.titration is not None
+        if protocol.titration.on_trigger == "expand_to_cohort" and len(last) < size:
+            return state.treat(current, size - len(last), protocol.escalation,
+                               [*reasons, f"expand dose {current} to a cohort of {size}"])  # fmt: skip
+    elif len(groups) > status.groups and len(last) % size:
+        return state.treat(current, size - len(last) % size, protocol.escalation,
+                           [f"the cohort at dose {current} has {len(last) % size} of {size} patients"])  # fmt: skip
+    return _escalate(state, current, reasons)
+
+
+def _escalate(state: _State, current: int, reasons: list[str]) -> NextAction:
+    if state.protocol.escalation == "3+3":
+        return _three_plus_three(state, current, reasons)
+    design = state.protocol.boin
+    doses = len(state.protocol.doses)
+    nd, yd = state.n[current - 1], state.y[current - 1]
+    row = design.row(nd)
+    decision = row.decision(yd)
+    lambda_e, lambda_d = design.lambdas
+    said = f"dose {current}: {yd} DLT in {nd} (rate {yd / nd:.2f}; λe {lambda_e:.3f}, λd {lambda_d:.3f})"
+    blocked = current == doses or state.eliminated[current]
+    down = decision in (Decision.DEESCALATE, Decision.DEESCALATE_AND_ELIMINATE)
+    keeps = decision is Decision.STAY or (decision is Decision.ESCALATE and blocked) or (down and current == 1)
+    if nd >= design.n_earlystop and keeps:
+        return state.finish([*reasons, said, f"{nd} patients at dose {current} reach n_earlystop "
+                             f"({design.n_earlystop}) and the decision keeps the dose: stop"], row)  # fmt: skip
+    if decision is Decision.ESCALATE and not blocked:
+        target, text = current + 1, f"escalate to dose {current + 1}"
+    elif decision is Decision.ESCALATE:
+        target = current
+        text = f"escalate, but dose {current + 1} is eliminated: stay" if current < doses else "top dose: stay"
+    elif decision is Decision.STAY:
+        target, text = current, f"stay at dose {current}"
+    else:
+        verb = "de-escalate"
+        if decision is Decision.DEESCALATE_AND_ELIMINATE:
+            verb += f" (doses ≥ {current} eliminated)"
+        target = max(current - 1, 1)
+        text = f"{verb} to dose {target}" if current > 1 else f"{verb}: dose 1 is the lowest, stay"
+    return state.treat(target, design.cohort_size, "boin", [*reasons, f"{said}: {text}"], row)
+
+
+def _three_plus_three(state: _State, current: int, reasons: list[str]) -> NextAction:
+    """3+3 (Storer 1989): 0 DLT in 3 escalates; 1 in 3 treats 3 more at the dose; at most 1 in
+    6 escalates; 2 or more DLTs mean the dose is above the MTD: the MTD is the dose below once
+    6 have been treated there (3 more are treated there first if only 3 were). A dose whose
+    next dose is above the MTD, or the top dose, is confirmed with 6 before it is the MTD."""
+    doses = len(state.protocol.doses)
+    nd, yd = state.n[current - 1], state.y[current - 1]
+    said = f"dose {current}: {yd} DLT in {nd}"
+
+    def stop(text: str) -> NextAction:
+        return state.answer("stop", None, 0, "complete", [*reasons, f"{said}: {text}"])
+
+    if yd >= 2:
+        below = current - 1
+        if below == 0:
+            return stop("too toxic at the lowest dose; no MTD")
+        if state.n[below - 1] >= 6:
+            return stop(f"too toxic; MTD: dose {below}")
+        return state.treat(below, 3, "3+3", [*reasons, f"{said}: too toxic; 3 more at dose {below}"])
+    if nd < 6 and yd == 1:
+        return state.treat(current, 3, "3+3", [*reasons, f"{said}: 3 more at dose {current}"])
+    above_too_toxic = current < doses and state.y[current] >= 2
+    if above_too_toxic or current == doses:
+        if nd >= 6:
+            return stop(f"MTD: dose {current}")
+        why = "the dose above is too toxic" if above_too_toxic else "top dose"
+        return state.treat(current, 3, "3+3", [*reasons, f"{said}: {why}; 3 more at dose {current} to confirm"])
+    return state.treat(current + 1, 3, "3+3", [*reasons, f"{said}: escalate to dose {current + 1}"])

@@ -1,0 +1,76 @@
+"""Patients of a dose-finding trial, and a one-line notation for them.
+
+The notation follows the R package ``escalation`` (Brock K, brockk.github.io/escalation):
+"1NN 2NNT" is two patients at dose 1 without a DLT, then three at dose 2, the last with a DLT.
+Two marks are added for the designs here: ``G`` is a patient without a DLT but with a grade ≥ 2
+toxicity (the second trigger of accelerated titration, Simon et al. 1997), ``P`` a patient
+whose DLT window is still open; and a group written ``b2NN`` is two backfill patients at dose 2.
+Groups are in order of treatment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from remission.dosefinding.boundaries import DoseFindingError
+
+_GROUP = re.compile(r"^(b?)(\d+)([NTGP]+)$")
+
+
+@dataclass(frozen=True)
+class Patient:
+    dose: int  # 1-based dose level
+    dlt: bool | None  # None while the DLT window is open
+    grade2: bool = False  # a grade ≥ 2 toxicity (a DLT is one too)
+    backfill: bool = False
+    treated_on: date | None = None
+
+    @property
+    def letter(self) -> str:
+        return "P" if self.dlt is None else "T" if self.dlt else "G" if self.grade2 else "N"
+
+
+def parse_outcomes(text: str, doses: int | None = None) -> list[Patient]:
+    """Patients from the notation; a malformed group is an error naming it."""
+    patients: list[Patient] = []
+    for group in text.split():
+        match = _GROUP.match(group)
+        if not match:
+            raise DoseFindingError(f"outcome group {group!r}: expected a dose then N, T, G or P, e.g. '2NNT' or 'b1N'")
+        backfill, dose = match.group(1) == "b", int(match.group(2))
+        if dose < 1 or (doses is not None and dose > doses):
+            raise DoseFindingError(f"outcome group {group!r}: dose {dose} does not exist (1 to {doses or '…'})")
+        for letter in match.group(3):
+            dlt = None if letter == "P" else letter == "T"
+            patients.append(Patient(dose, dlt, grade2=letter in "TG", backfill=backfill))
+    return patients
+
+
+def format_outcomes(patients: Sequence[Patient]) -> str:
+    """The notation for ``patients`` (consecutive patients at one dose and role share a group)."""
+    groups: list[str] = []
+    previous: tuple[int, bool] | None = None
+    for p in patients:
+        key = (p.dose, p.backfill)
+        if key != previous:
+            groups.append(("b" if p.backfill else "") + str(p.dose))
+            previous = key
+        groups[-1] += p.letter
+    return " ".join(groups)
+
+
+def counts(patients: Sequence[Patient], doses: int) -> tuple[list[int], list[int], list[int]]:
+    """Per dose: evaluable patients, DLTs, and patients still in their DLT window."""
+    n, y, pending = [0] * doses, [0] * doses, [0] * doses
+    for p in patients:
+        if p.dose > doses:
+            raise DoseFindingError(f"a patient at dose {p.dose}, but the design has {doses} doses")
+        if p.dlt is None:
+            pending[p.dose - 1] += 1
+        else:
+            n[p.dose - 1] += 1
+            y[p.dose - 1] += int(p.dlt)
+    return n, y, pending
