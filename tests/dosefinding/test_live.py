@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from remission.dosefinding.boundaries import BoinDesign, DoseFindingError
-from remission.dosefinding.live import NextAction, Protocol, Titration, next_action
+from remission.dosefinding.live import Backfill, NextAction, Protocol, Titration, next_action
 from remission.dosefinding.outcomes import format_outcomes, parse_outcomes
 
 DOSES = ["25", "50", "100", "200", "400"]
@@ -127,3 +127,49 @@ def test_notation_round_trip_and_errors() -> None:
         parse_outcomes("1N 3X")
     with pytest.raises(DoseFindingError, match="dose 6 does not exist"):
         parse_outcomes("6N", doses=5)
+
+
+BF = Protocol(DOSES, boin=BoinDesign(0.30, n_cohorts=12), titration=Titration(levels=2), max_n=36,
+              backfill=Backfill(cap=12))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "action", "dose", "open_doses"),
+    [
+        # Cohort at 200 in its window; 25 responded (R), 50 and 100 have no response: backfill at 25.
+        ("1R 2N 3NNN 4PPP", "backfill", 1, [1]),
+        ("1N 2N 3NRN 4PPP", "backfill", 3, [3]),  # a response at 100: backfill there
+        # Two backfill DLTs at 100: 2 in 5 ≥ λd (D at n = 5 is ≥ 2): 100 closes; 25 and 50 have no response.
+        ("1N 2N 3NRN 4PPP b3T b3T", "wait", None, []),
+        ("1N 2N 3NRN 4PPP b3N b3P", "backfill", 3, [3]),  # a pending backfill patient does not close it
+    ],
+)
+def test_backfill_opening(outcomes: str, action: str, dose: int | None, open_doses: list[int]) -> None:
+    got = step(outcomes, BF)
+    assert (got.action, got.dose, got.backfill_open) == (action, dose, open_doses), got.reasons
+
+
+def test_backfill_cap_paper_and_bfboin() -> None:
+    # Without the response rule and a cap of 4: 100 has 4 patients (3 + 1 backfill). The paper's
+    # reading closes it at the cap; bfboin checks "≤ cap" before adding, so it stays open.
+    paper = Protocol(DOSES, max_n=36, titration=Titration(levels=2), backfill=Backfill(cap=4, require_response=False))
+    bfboin = Protocol(DOSES, max_n=36, titration=Titration(levels=2),
+                      backfill=Backfill(cap=4, require_response=False, rules="bfboin"))  # fmt: skip
+    outcomes = "1N 2N 3NNN b3N 4PPP"
+    assert step(outcomes, paper).backfill_open == [1, 2]
+    assert step(outcomes, bfboin).backfill_open == [1, 2, 3]
+    assert (step(outcomes, paper).dose, step(outcomes, bfboin).dose) == (2, 3)
+
+
+def test_bf_boin_conflict_pooling() -> None:
+    # 100 has 2 DLT in 5 (3 + 2 backfill): D at n = 5; 200 has 0/3: E. Conflict: pool 100-200,
+    # 2 DLT in 8: E ≤ 1, D ≥ 3 → stay at 200.
+    got = step("1N 2N 3NRN b3TT 4NNN", BF)
+    assert (got.action, got.dose) == ("treat", 4), got.reasons
+    assert "pooled doses 3-4 have 2 DLT in 8" in got.reasons[-1]
+    # 100 has 4 DLT in 7 (D), 200 0/3 (E); pooled 4 in 10 ≥ λd (D ≥ 4). Cumulative from 100:
+    # 4/7 (D ≥ 3) not safe, 4/10 not safe → below 100: dose 2.
+    got = step("1N 2N 3NRN b3TTTT 4NNN", BF)
+    assert (got.action, got.dose, got.patients) == ("treat", 2, 3), got.reasons
+    # Without backfill the same counts are plain BOIN at 200: escalate.
+    assert step("1N 2N 3NRN b3TT 4NNN", HYBRID).dose == 5

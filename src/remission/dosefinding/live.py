@@ -30,7 +30,7 @@ from remission.dosefinding.boundaries import BoinDesign, BoundaryRow, Decision, 
 from remission.dosefinding.mtd import MtdSelection, eliminated_doses, select_mtd
 from remission.dosefinding.outcomes import Patient, counts
 
-Action = Literal["treat", "wait", "stop"]
+Action = Literal["treat", "backfill", "wait", "stop"]
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,34 @@ class Titration:
 
 
 @dataclass(frozen=True)
+class Backfill:
+    """BF-BOIN backfilling (Zhao Y, Yuan Y, Korn EL, Freidlin B. Clin Cancer Res 2024;30:673-679,
+    doi:10.1158/1078-0432.CCR-23-2585): while the escalation cohort is in its DLT window, a new
+    patient goes to a lower dose b that is open for backfill: b has been cleared (escalation
+    went above it), is not eliminated, has shown a response (``require_response``), has fewer
+    than ``cap`` patients (pending ones included), and is safe: its DLT rate with every
+    evaluable patient is below λd. A dose that is not safe closes itself and every dose above.
+
+    ``rules="bfboin"`` follows bfboin 0.1.1 where it differs from that reading of the paper: a
+    dose is also safe when the pooled data of b and b + 1 are below λd, and the cap is checked
+    before adding a patient (``≤ cap``, so a dose can end with cap + 1). The paper's full text
+    was not available to check these two points word for word: the default follows the rules
+    as the paper's abstract and the reference notes state them."""
+
+    cap: int = 12
+    dlt_window_days: int = 28
+    rules: Literal["paper", "bfboin"] = "paper"
+    assign: Literal["highest", "lowest"] = "highest"
+    require_response: bool = True
+
+
+@dataclass(frozen=True)
 class Protocol:
     doses: list[str]  # labels, lowest first
     boin: BoinDesign = field(default_factory=BoinDesign)
     escalation: Literal["boin", "3+3"] = "boin"
     titration: Titration | None = None
+    backfill: Backfill | None = None
     max_n: int | None = None  # default: the BOIN design's cohorts × cohort size
     start_dose: int = 1
 
@@ -77,6 +100,7 @@ class NextAction:
     eliminated: list[int]  # 1-based
     decision_row: BoundaryRow | None = None
     mtd: MtdSelection | None = None
+    backfill_open: list[int] = field(default_factory=list)  # 1-based doses open for backfill now
 
 
 @dataclass(frozen=True)
@@ -89,6 +113,7 @@ class _State:
     pending: list[int]
     eliminated: list[bool]
     total: int
+    responded: list[bool]
 
     def answer(self, action: Action, dose: int | None, k: int, phase: str, reasons: list[str],
                row: BoundaryRow | None = None, mtd: MtdSelection | None = None) -> NextAction:  # fmt: skip
@@ -172,7 +197,8 @@ def next_action(protocol: Protocol, patients: Sequence[Patient]) -> NextAction:
     """What to do now (see the module docstring)."""
     doses = len(protocol.doses)
     n, y, pending = counts(patients, doses)
-    state = _State(protocol, n, y, pending, _eliminated(protocol, patients), len(patients))
+    responded = [any(p.response for p in patients if p.dose == j + 1) for j in range(doses)]
+    state = _State(protocol, n, y, pending, _eliminated(protocol, patients), len(patients), responded)
     if state.eliminated[0]:
         return state.answer("stop", None, 0, "complete", [
             f"dose 1 is eliminated (Pr(DLT rate > {protocol.boin.target}) > {protocol.boin.cutoff_eli}, or the "
@@ -187,10 +213,19 @@ def next_action(protocol: Protocol, patients: Sequence[Patient]) -> NextAction:
     if state.remaining <= 0:
         return state.finish([f"maximum sample size {protocol.sample_size} reached"])
     current = groups[-1][0].dose
-    if pending[current - 1]:
+    cohort_pending = sum(1 for p in groups[-1] if p.dlt is None)
+    if cohort_pending:
         phase = "titration" if _titration(protocol, groups).running else protocol.escalation
-        waiting = f"{pending[current - 1]} patient(s) at dose {current} still in the DLT window"
-        return state.answer("wait", None, 0, phase, [waiting])
+        waiting = f"{cohort_pending} patient(s) of the cohort at dose {current} still in the DLT window"
+        open_doses, why = _backfill_open(state, current)
+        if open_doses:
+            spec = protocol.backfill
+            assert spec is not None
+            dose = max(open_doses) if spec.assign == "highest" else min(open_doses)
+            action = state.answer("backfill", dose, 1, phase, [waiting, *why, f"backfill one patient at dose {dose}"])
+        else:
+            action = state.answer("wait", None, 0, phase, [waiting, *why])
+        return _with_backfill(action, open_doses)
     status = _titration(protocol, groups)
     size = protocol.boin.cohort_size
     if status.running:
@@ -216,9 +251,77 @@ def next_action(protocol: Protocol, patients: Sequence[Patient]) -> NextAction:
     return _escalate(state, current, reasons)
 
 
+def _with_backfill(action: NextAction, open_doses: list[int]) -> NextAction:
+    return NextAction(**{**action.__dict__, "backfill_open": open_doses})
+
+
+def _backfill_open(state: _State, current: int) -> tuple[list[int], list[str]]:
+    """Doses open for backfill now (see ``Backfill``), and why the others below ``current`` are not."""
+    spec = state.protocol.backfill
+    if spec is None or state.remaining <= 0:
+        return [], []
+    table = state.protocol.boin
+    open_doses: list[int] = []
+    why: list[str] = []
+    unsafe_from: int | None = None
+    for b in range(1, current):
+        nb, yb = state.n[b - 1], state.y[b - 1]
+        safe = nb > 0 and yb < table.row(nb).deescalate_if_dlt_ge
+        if not safe and spec.rules == "bfboin" and nb > 0:
+            n2, y2 = nb + state.n[b], yb + state.y[b]
+            safe = y2 < table.row(n2).deescalate_if_dlt_ge if n2 else False
+        if unsafe_from is None and not safe and nb > 0:
+            unsafe_from = b
+        enrolled = nb + state.pending[b - 1]
+        full = enrolled > spec.cap if spec.rules == "bfboin" else enrolled >= spec.cap
+        if nb == 0:
+            why.append(f"dose {b}: no evaluable patient")
+        elif unsafe_from is not None:
+            why.append(f"dose {b}: closed for backfill (DLT rate ≥ λd at dose {unsafe_from})")
+        elif state.eliminated[b - 1]:
+            why.append(f"dose {b}: eliminated")
+        elif spec.require_response and not state.responded[b - 1]:
+            why.append(f"dose {b}: no response yet")
+        elif full:
+            why.append(f"dose {b}: {enrolled} patients, at the cap of {spec.cap}")
+        else:
+            open_doses.append(b)
+    return open_doses, why
+
+
+def _decisions(state: _State, upto: int) -> list[Decision]:
+    """The BOIN decision of every dose 1..upto on all its evaluable patients (none: escalate)."""
+    table = state.protocol.boin
+    return [table.row(state.n[j]).decision(state.y[j]) if state.n[j] else Decision.ESCALATE for j in range(upto)]
+
+
+def _pooled_move(state: _State, low: int, current: int) -> tuple[int, str]:
+    """BF-BOIN's answer to a conflict between the current dose and a lower dose ``low``: pool
+    the doses low..current; escalate if the pooled rate is ≤ λe; if ≥ λd go to the highest dose
+    k whose cumulative pooled rate (low..k) is below λd, else below ``low``; otherwise stay."""
+    table = state.protocol.boin
+    n_pool = sum(state.n[low - 1 : current])
+    y_pool = sum(state.y[low - 1 : current])
+    row = table.row(n_pool)
+    said = f"conflict with dose {low}: pooled doses {low}-{current} have {y_pool} DLT in {n_pool}"
+    if y_pool <= row.escalate_if_dlt_le:
+        return current + 1, f"{said} (≤ λe): escalate"
+    if y_pool < row.deescalate_if_dlt_ge:
+        return current, f"{said}: stay"
+    safe = [k for k in range(low, current + 1)
+            if sum(state.y[low - 1 : k]) < table.row(sum(state.n[low - 1 : k])).deescalate_if_dlt_ge]  # fmt: skip
+    if not safe:
+        return low - 1, f"{said} (≥ λd), and no dose from {low} up is safe: go to dose {low - 1}"
+    return max(safe), f"{said} (≥ λd): the highest safe dose is {max(safe)}"
+
+
 def _escalate(state: _State, current: int, reasons: list[str]) -> NextAction:
     if state.protocol.escalation == "3+3":
         return _three_plus_three(state, current, reasons)
+    if state.protocol.backfill is not None and current > 1:
+        conflict = _bf_boin_conflict(state, current, reasons)
+        if conflict is not None:
+            return conflict
     design = state.protocol.boin
     doses = len(state.protocol.doses)
     nd, yd = state.n[current - 1], state.y[current - 1]
@@ -276,3 +379,31 @@ def _three_plus_three(state: _State, current: int, reasons: list[str]) -> NextAc
         why = "the dose above is too toxic" if above_too_toxic else "top dose"
         return state.treat(current, 3, "3+3", [*reasons, f"{said}: {why}; 3 more at dose {current} to confirm"])
     return state.treat(current + 1, 3, "3+3", [*reasons, f"{said}: escalate to dose {current + 1}"])
+
+
+def _bf_boin_conflict(state: _State, current: int, reasons: list[str]) -> NextAction | None:
+    """BF-BOIN (Zhao 2024): when the current dose and a lower dose disagree (the current dose
+    says escalate and a lower one does not; or the current dose says stay or de-escalate and a
+    lower one says de-escalate), resolve by pooling (``_pooled_move``). None when they agree."""
+    decisions = _decisions(state, current)
+    here, below = decisions[-1], decisions[:-1]
+    down = (Decision.DEESCALATE, Decision.DEESCALATE_AND_ELIMINATE)
+    if here is Decision.ESCALATE:
+        clash = [b + 1 for b, d in enumerate(below) if d is not Decision.ESCALATE]
+    else:
+        clash = [b + 1 for b, d in enumerate(below) if d in down]
+    if not clash:
+        return None
+    doses = len(state.protocol.doses)
+    target, text = _pooled_move(state, max(clash), current)
+    eliminated = list(state.eliminated)
+    if target > current and (current == doses or eliminated[current]):
+        blocked = "eliminated" if current < doses else "not there"
+        target, text = current, text + f", but dose {current + 1} is {blocked}: stay"
+    if target == 0:
+        target, text = 1, text.replace("go to dose 0", "dose 1 is the lowest: stay at dose 1")
+    row = state.protocol.boin.row(state.n[current - 1])
+    nd = state.n[current - 1]
+    if target == current and nd >= state.protocol.boin.n_earlystop:
+        return state.finish([*reasons, text, f"{nd} patients at dose {current} reach n_earlystop: stop"], row)
+    return state.treat(target, state.protocol.boin.cohort_size, "boin", [*reasons, text], row)

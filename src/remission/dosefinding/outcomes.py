@@ -2,9 +2,10 @@
 
 The notation follows the R package ``escalation`` (Brock K, brockk.github.io/escalation):
 "1NN 2NNT" is two patients at dose 1 without a DLT, then three at dose 2, the last with a DLT.
-Two marks are added for the designs here: ``G`` is a patient without a DLT but with a grade ≥ 2
-toxicity (the second trigger of accelerated titration, Simon et al. 1997), ``P`` a patient
-whose DLT window is still open; and a group written ``b2NN`` is two backfill patients at dose 2.
+Marks are added for the designs here: ``G`` is a patient without a DLT but with a grade ≥ 2
+toxicity (the second trigger of accelerated titration, Simon et al. 1997), ``R`` a patient
+without a DLT who responded (backfilling opens on a response), ``P`` a patient whose DLT
+window is still open; and a group written ``b2NN`` is two backfill patients at dose 2.
 Groups are in order of treatment.
 """
 
@@ -17,7 +18,7 @@ from datetime import date
 
 from remission.dosefinding.boundaries import DoseFindingError
 
-_GROUP = re.compile(r"^(b?)(\d+)([NTGP]+)$")
+_GROUP = re.compile(r"^(b?)(\d+)([NTGPR]+)$")
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,14 @@ class Patient:
     dlt: bool | None  # None while the DLT window is open
     grade2: bool = False  # a grade ≥ 2 toxicity (a DLT is one too)
     backfill: bool = False
+    response: bool | None = None  # an efficacy response seen (backfill opens on it); None: not known
     treated_on: date | None = None
 
     @property
     def letter(self) -> str:
-        return "P" if self.dlt is None else "T" if self.dlt else "G" if self.grade2 else "N"
+        if self.dlt is None:
+            return "P"
+        return "T" if self.dlt else "G" if self.grade2 else "R" if self.response else "N"
 
 
 def parse_outcomes(text: str, doses: int | None = None) -> list[Patient]:
@@ -39,13 +43,16 @@ def parse_outcomes(text: str, doses: int | None = None) -> list[Patient]:
     for group in text.split():
         match = _GROUP.match(group)
         if not match:
-            raise DoseFindingError(f"outcome group {group!r}: expected a dose then N, T, G or P, e.g. '2NNT' or 'b1N'")
+            raise DoseFindingError(
+                f"outcome group {group!r}: expected a dose then N, T, G, R or P, e.g. '2NNT' or 'b1N'"
+            )
         backfill, dose = match.group(1) == "b", int(match.group(2))
         if dose < 1 or (doses is not None and dose > doses):
             raise DoseFindingError(f"outcome group {group!r}: dose {dose} does not exist (1 to {doses or '…'})")
         for letter in match.group(3):
             dlt = None if letter == "P" else letter == "T"
-            patients.append(Patient(dose, dlt, grade2=letter in "TG", backfill=backfill))
+            response = True if letter == "R" else None
+            patients.append(Patient(dose, dlt, grade2=letter in "TG", backfill=backfill, response=response))
     return patients
 
 
