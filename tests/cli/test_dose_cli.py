@@ -73,3 +73,32 @@ def test_bad_values_exit_2_naming_the_option() -> None:
     assert result.exit_code == 2 and "target = 0.9" in result.stderr
     result = runner.invoke(app, ["dose", "simulate", "--truth", "0.1,2"])
     assert result.exit_code == 2 and "truth at dose 2" in result.stderr
+
+
+def test_next_for_the_bundled_hybrid() -> None:
+    got = dose("next", "--protocol", "NCT07095075", "--outcomes", "1N 2N")
+    assert (got["trial"], got["action"], got["dose"], got["dose_label"], got["patients"]) == (
+        "NCT07095075", "treat", 3, "100", 3)  # fmt: skip
+    got = dose("next", "--protocol", "NCT07095075", "--outcomes", "1N 2N 3NNN 4NTT")
+    assert (got["action"], got["dose"]) == ("treat", 3)
+    assert got["decision_table"] == {"n": 3, "escalate_if_dlt_le": 0, "deescalate_if_dlt_ge": 2, "eliminate_if_dlt_ge": 3}
+
+
+def test_next_reads_json_and_csv_data(tmp_path: Path) -> None:
+    records = [{"dose": "25", "dlt": False}, {"dose": 2, "dlt": False}, {"dose": "100", "dlt": False, "response": True},
+               {"dose": 3, "dlt": False}, {"dose": 3, "dlt": "false"}, {"dose": 4, "dlt": None},
+               {"dose": 4, "dlt": "pending"}, {"dose": 4}]  # fmt: skip
+    (tmp_path / "trial.json").write_text(json.dumps({"patients": records}))
+    got = dose("next", "--protocol", "NCT07095075", "--data", str(tmp_path / "trial.json"))
+    assert (got["action"], got["dose"], got["backfill_open"]) == ("backfill", 3, [3])
+    (tmp_path / "trial.csv").write_text("dose,dlt,grade2\n1,false,\n2,true,\n")
+    got = dose("next", "--protocol", "NCT07095075", "--data", str(tmp_path / "trial.csv"))
+    assert (got["action"], got["dose"], got["patients"]) == ("treat", 2, 2)  # a DLT at 50: expand 50
+
+
+def test_next_refuses_bad_data(tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_text("dose,dlt\n1,false\n9,false\n")
+    result = runner.invoke(app, ["dose", "next", "--protocol", "NCT07095075", "--data", str(tmp_path / "bad.csv")])
+    assert result.exit_code == 2 and "record 2: dose must be a level 1 to 5" in result.stderr
+    result = runner.invoke(app, ["dose", "next", "--protocol", "nope", "--outcomes", "1N"])
+    assert result.exit_code == 2 and "NCT07095075" in result.stderr

@@ -5,8 +5,13 @@ A face over the pure ``remission.dosefinding`` core (stateless computations, cal
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from dataclasses import asdict
 from enum import StrEnum
+from importlib.resources import files
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -14,7 +19,10 @@ from rich.table import Table
 
 from remission.cli.output import JsonOpt, fail, out, print_json
 from remission.dosefinding.boundaries import BoinDesign, Decision, DoseFindingError
-from remission.dosefinding.mtd import select_mtd
+from remission.dosefinding.live import NextAction, Protocol, next_action
+from remission.dosefinding.mtd import MtdSelection, select_mtd
+from remission.dosefinding.outcomes import Patient, parse_outcomes, patients_from_records
+from remission.dosefinding.protocol import ProtocolFile, read_protocol
 from remission.dosefinding.simulate import simulate_boin
 
 dose_app = typer.Typer(help="Dose finding: BOIN decision tables, MTD selection, simulation.", no_args_is_help=True)
@@ -182,3 +190,114 @@ def simulate(
     out.print(table)
     out.print(f"no MTD {oc.no_mtd_percent:.1f}%, stopped early {oc.early_stop_percent:.1f}%, "
               f"mean sample size {oc.mean_sample_size:.1f}, mean DLTs {oc.mean_dlts:.1f}", highlight=False)  # fmt: skip
+
+
+BUNDLED = files("remission") / "data" / "dose"
+
+
+def load_protocol(name: str) -> tuple[ProtocolFile, Protocol]:
+    """A protocol file by path, or a bundled one by trial id (e.g. NCT07095075)."""
+    path = Path(name)
+    bundled = BUNDLED / f"{name}.toml"
+    if path.is_file():
+        text, source = path.read_text(encoding="utf-8"), str(path)
+    elif bundled.is_file():
+        text, source = bundled.read_text(encoding="utf-8"), f"{name} (bundled)"
+    else:
+        known = sorted(p.name.removesuffix(".toml") for p in BUNDLED.iterdir() if p.name.endswith(".toml"))
+        raise fail(f"{name}: no such protocol file, and no bundled protocol of that name ({', '.join(known)})", 2)
+    try:
+        return read_protocol(text, source)
+    except DoseFindingError as exc:
+        raise fail(str(exc), 2) from None
+
+
+def load_patients(path: Path, labels: list[str]) -> list[Patient]:
+    """Patients from JSON (a list of records, or {"patients": [...]}), CSV with a header row, or
+    a text file in the outcome notation ("1N 2N 3NNT")."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{path}: {exc.strerror}", 2) from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+            records = data.get("patients") if isinstance(data, dict) else data
+            if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+                raise DoseFindingError(f"{path}: expected a list of patient records or {{\"patients\": [...]}}")
+            return patients_from_records(records, labels, str(path))
+        if path.suffix.lower() == ".csv":
+            return patients_from_records(list(csv.DictReader(io.StringIO(text))), labels, str(path))
+        return parse_outcomes(text, len(labels))
+    except json.JSONDecodeError as exc:
+        raise fail(f"{path}: invalid JSON: {exc.msg} at line {exc.lineno}", 2) from None
+    except DoseFindingError as exc:
+        raise fail(str(exc), 2) from None
+
+
+def _mtd_json(chosen: MtdSelection | None) -> dict[str, Any] | None:
+    if chosen is None:
+        return None
+    return {"mtd": chosen.mtd, "estimates": chosen.estimates, "ci_lower": chosen.ci_lower,
+            "ci_upper": chosen.ci_upper, "p_overdose": chosen.p_overdose}  # fmt: skip
+
+
+def next_json(protocol: Protocol, result: NextAction) -> dict[str, Any]:
+    label = None if result.dose is None else protocol.doses[result.dose - 1]
+    return {
+        "action": result.action, "dose": result.dose, "dose_label": label, "patients": result.patients,
+        "phase": result.phase, "reasons": result.reasons, "n": result.n, "y": result.y, "pending": result.pending,
+        "eliminated": result.eliminated, "backfill_open": result.backfill_open,
+        "decision_table": None if result.decision_row is None else asdict(result.decision_row),
+        "mtd": _mtd_json(result.mtd),
+    }  # fmt: skip
+
+
+@dose_app.command("next")
+def next_command(
+    protocol_name: Annotated[str, typer.Option("--protocol", help="A protocol file (TOML) or a bundled trial id.")],
+    data: Annotated[Path | None, typer.Option("--data", help="Patients so far: .json, .csv or notation.")] = None,
+    outcomes: Annotated[str | None, typer.Option("--outcomes", help='Patients so far, e.g. "1N 2N 3NNT".')] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The next action for a running trial (treat, backfill, wait or stop), the dose, and why;
+    the decision table row of the current dose; at the end the MTD."""
+    spec, protocol = load_protocol(protocol_name)
+    if data is not None and outcomes is not None:
+        raise fail("give --data or --outcomes, not both", 2)
+    if data is not None:
+        patients = load_patients(data, protocol.doses)
+    else:
+        try:
+            patients = parse_outcomes(outcomes or "", len(protocol.doses))
+        except DoseFindingError as exc:
+            raise fail(str(exc), 2) from None
+    try:
+        result = next_action(protocol, patients)
+    except DoseFindingError as exc:
+        raise fail(str(exc), 2) from None
+    if as_json:
+        print_json({"trial": spec.trial.id, **next_json(protocol, result)})
+        return
+    unit = f" {spec.trial.dose_unit}" if spec.trial.dose_unit else ""
+    where = "" if result.dose is None else f" dose {result.dose} ({protocol.doses[result.dose - 1]}{unit})"
+    count = f" × {result.patients}" if result.patients else ""
+    out.print(f"[bold]{spec.trial.id}: {result.action}{where}{count}[/]  ({result.phase})")
+    for reason in result.reasons:
+        out.print(f"  - {reason}", highlight=False)
+    table = Table(show_header=True)
+    for column in ("dose", "n", "DLT", "pending", ""):
+        table.add_column(column, justify="right")
+    for j, label in enumerate(protocol.doses):
+        notes = [w for w, on in (("eliminated", j + 1 in result.eliminated),
+                                 ("backfill open", j + 1 in result.backfill_open)) if on]  # fmt: skip
+        row = (f"{j + 1} ({label})", str(result.n[j]), str(result.y[j]), str(result.pending[j]), ", ".join(notes))
+        table.add_row(*row)
+    out.print(table)
+    if result.decision_row is not None:
+        r = result.decision_row
+        eliminate = "-" if r.eliminate_if_dlt_ge is None else r.eliminate_if_dlt_ge
+        out.print(f"decision table at n = {r.n}: escalate if DLT ≤ {r.escalate_if_dlt_le}, de-escalate if ≥ "
+                  f"{r.deescalate_if_dlt_ge}, eliminate if ≥ {eliminate}", highlight=False)  # fmt: skip
+    if result.mtd is not None:
+        out.print("MTD: " + ("none" if result.mtd.mtd is None else f"dose {result.mtd.mtd}"))

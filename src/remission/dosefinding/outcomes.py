@@ -81,3 +81,58 @@ def counts(patients: Sequence[Patient], doses: int) -> tuple[list[int], list[int
             n[p.dose - 1] += 1
             y[p.dose - 1] += int(p.dlt)
     return n, y, pending
+
+
+_FIELDS = {"dose", "dlt", "grade2", "backfill", "response", "treated_on", "id"}
+
+
+def patients_from_records(records: Sequence[dict[str, object]], labels: Sequence[str], source: str) -> list[Patient]:
+    """Patients from records (JSON objects or CSV rows): ``dose`` as a 1-based level or one of
+    the protocol's dose labels; ``dlt`` true, false or empty/null/"pending"; optional
+    ``grade2``, ``backfill``, ``response`` (booleans) and ``treated_on`` (ISO date). An error
+    names the source, the record (1-based) and the field, never a patient's identity."""
+
+    def flag(value: object, field: str, where: str, empty: bool | None) -> bool | None:
+        if value is None or value == "":
+            return empty
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "yes", "1", "y"):
+            return True
+        if text in ("false", "no", "0", "n"):
+            return False
+        if field == "dlt" and text == "pending":
+            return None
+        raise DoseFindingError(f"{where}: {field} must be true or false" + (" or pending" if field == "dlt" else ""))
+
+    patients: list[Patient] = []
+    for i, record in enumerate(records, start=1):
+        where = f"{source}: record {i}"
+        unknown = sorted(set(record) - _FIELDS)
+        if unknown:
+            allowed = ", ".join(sorted(_FIELDS))
+            raise DoseFindingError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
+        raw = record.get("dose")
+        label = str(raw).strip() if raw is not None else ""
+        if label in labels:
+            dose = list(labels).index(label) + 1
+        elif label.isdigit() and 1 <= int(label) <= len(labels):
+            dose = int(label)
+        else:
+            raise DoseFindingError(f"{where}: dose must be a level 1 to {len(labels)} or one of {', '.join(labels)}")
+        treated = record.get("treated_on")
+        try:
+            when = date.fromisoformat(str(treated)) if treated not in (None, "") else None
+        except ValueError:
+            raise DoseFindingError(f"{where}: treated_on must be a date (YYYY-MM-DD)") from None
+        dlt = flag(record.get("dlt"), "dlt", where, None)
+        patients.append(Patient(
+            dose=dose,
+            dlt=dlt,
+            grade2=bool(flag(record.get("grade2"), "grade2", where, False)) or bool(dlt),
+            backfill=bool(flag(record.get("backfill"), "backfill", where, False)),
+            response=flag(record.get("response"), "response", where, None),
+            treated_on=when,
+        ))  # fmt: skip
+    return patients
