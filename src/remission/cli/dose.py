@@ -10,7 +10,6 @@ import io
 import json
 from dataclasses import asdict
 from enum import StrEnum
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,11 +18,13 @@ from rich.table import Table
 
 from remission.cli.output import JsonOpt, fail, out, print_json
 from remission.dosefinding.boundaries import BoinDesign, Decision, DoseFindingError
-from remission.dosefinding.live import NextAction, Protocol, next_action
-from remission.dosefinding.mtd import MtdSelection, select_mtd
+from remission.dosefinding.live import Protocol, next_action
+from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.outcomes import Patient, parse_outcomes, patients_from_records
-from remission.dosefinding.protocol import ProtocolFile, read_protocol
+from remission.dosefinding.protocol import ProtocolFile
 from remission.dosefinding.simulate import simulate_boin
+from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
+from remission.services.dosing import load_protocol
 
 dose_app = typer.Typer(help="Dose finding: BOIN decision tables, MTD selection, simulation.", no_args_is_help=True)
 
@@ -77,13 +78,8 @@ def boundaries(
                      p_saf=p_saf, p_tox=p_tox, cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset,
                      stay_at_one_third=stay_at_one_third)  # fmt: skip
     lambda_e, lambda_d = design.lambdas
-    rows = [{**asdict(r), "decisions": [r.decision(y).value for y in range(r.n + 1)]} for r in design.table]
-    result: dict[str, Any] = {"lambda_e": lambda_e, "lambda_d": lambda_d, "table": rows}
-    if extrasafe:
-        result["stop_boundary"] = [{"n_at_lowest_dose": r.n, "stop_trial_if_dlt_ge": design.stop_boundary(r.n)}
-                                   for r in design.table]  # fmt: skip
     if as_json:
-        print_json(result)
+        print_json(boundaries_summary(design))
         return
     table = Table(title=f"BOIN φ = {target}: λe = {lambda_e:.4f}, λd = {lambda_d:.4f}")
     for column in ("n", "E if DLT ≤", "D if DLT ≥", "DU if DLT ≥"):
@@ -116,17 +112,8 @@ def select_mtd_command(
         chosen = select_mtd(design, _numbers(n, "--n", int), _numbers(y, "--y", int), bound_mtd=bound_mtd)
     except DoseFindingError as exc:
         raise fail(str(exc), 2) from None
-    result = {
-        "mtd": chosen.mtd,
-        "estimates": chosen.estimates,
-        "ci_lower": chosen.ci_lower,
-        "ci_upper": chosen.ci_upper,
-        "p_overdose": chosen.p_overdose,
-        "eliminated": [j + 1 for j, e in enumerate(chosen.eliminated) if e],
-        "admissible": chosen.admissible,
-    }
     if as_json:
-        print_json(result)
+        print_json(mtd_summary(chosen))
         return
 
     def fmt(v: float | None) -> str:
@@ -192,22 +179,9 @@ def simulate(
               f"mean sample size {oc.mean_sample_size:.1f}, mean DLTs {oc.mean_dlts:.1f}", highlight=False)  # fmt: skip
 
 
-BUNDLED = files("remission") / "data" / "dose"
-
-
-def load_protocol(name: str) -> tuple[ProtocolFile, Protocol]:
-    """A protocol file by path, or a bundled one by trial id (e.g. NCT07095075)."""
-    path = Path(name)
-    bundled = BUNDLED / f"{name}.toml"
-    if path.is_file():
-        text, source = path.read_text(encoding="utf-8"), str(path)
-    elif bundled.is_file():
-        text, source = bundled.read_text(encoding="utf-8"), f"{name} (bundled)"
-    else:
-        known = sorted(p.name.removesuffix(".toml") for p in BUNDLED.iterdir() if p.name.endswith(".toml"))
-        raise fail(f"{name}: no such protocol file, and no bundled protocol of that name ({', '.join(known)})", 2)
+def _load_protocol(name: str) -> tuple[ProtocolFile, Protocol]:
     try:
-        return read_protocol(text, source)
+        return load_protocol(name)
     except DoseFindingError as exc:
         raise fail(str(exc), 2) from None
 
@@ -235,24 +209,6 @@ def load_patients(path: Path, labels: list[str]) -> list[Patient]:
         raise fail(str(exc), 2) from None
 
 
-def _mtd_json(chosen: MtdSelection | None) -> dict[str, Any] | None:
-    if chosen is None:
-        return None
-    return {"mtd": chosen.mtd, "estimates": chosen.estimates, "ci_lower": chosen.ci_lower,
-            "ci_upper": chosen.ci_upper, "p_overdose": chosen.p_overdose}  # fmt: skip
-
-
-def next_json(protocol: Protocol, result: NextAction) -> dict[str, Any]:
-    label = None if result.dose is None else protocol.doses[result.dose - 1]
-    return {
-        "action": result.action, "dose": result.dose, "dose_label": label, "patients": result.patients,
-        "phase": result.phase, "reasons": result.reasons, "n": result.n, "y": result.y, "pending": result.pending,
-        "eliminated": result.eliminated, "backfill_open": result.backfill_open,
-        "decision_table": None if result.decision_row is None else asdict(result.decision_row),
-        "mtd": _mtd_json(result.mtd),
-    }  # fmt: skip
-
-
 @dose_app.command("next")
 def next_command(
     protocol_name: Annotated[str, typer.Option("--protocol", help="A protocol file (TOML) or a bundled trial id.")],
@@ -262,7 +218,7 @@ def next_command(
 ) -> None:
     """The next action for a running trial (treat, backfill, wait or stop), the dose, and why;
     the decision table row of the current dose; at the end the MTD."""
-    spec, protocol = load_protocol(protocol_name)
+    spec, protocol = _load_protocol(protocol_name)
     if data is not None and outcomes is not None:
         raise fail("give --data or --outcomes, not both", 2)
     if data is not None:
@@ -277,7 +233,7 @@ def next_command(
     except DoseFindingError as exc:
         raise fail(str(exc), 2) from None
     if as_json:
-        print_json({"trial": spec.trial.id, **next_json(protocol, result)})
+        print_json({"trial": spec.trial.id, **next_summary(protocol, result)})
         return
     unit = f" {spec.trial.dose_unit}" if spec.trial.dose_unit else ""
     where = "" if result.dose is None else f" dose {result.dose} ({protocol.doses[result.dose - 1]}{unit})"
