@@ -41,9 +41,10 @@ class OperatingCharacteristics:
     trials: int
     overdose60_percent: float | None = None
     overdose80_percent: float | None = None
+    duration_months: float | None = None
 
 
-def _check_truth(truth: Sequence[float], start_dose: int) -> None:
+def check_truth(truth: Sequence[float], start_dose: int) -> None:
     if not truth:
         raise DoseFindingError("truth needs one DLT probability per dose")
     for j, p in enumerate(truth, start=1):
@@ -74,7 +75,7 @@ def simulate_boin(
     bound_mtd: bool = False,
 ) -> OperatingCharacteristics:
     """Simulate ``n_trials`` BOIN trials under the true DLT probabilities ``truth``."""
-    _check_truth(truth, start_dose)
+    check_truth(truth, start_dose)
     if n_trials < 1:
         raise DoseFindingError(f"n_trials = {n_trials} must be at least 1")
     rng = np.random.default_rng(seed)
@@ -135,12 +136,27 @@ def simulate_boin(
         d[live] = np.where(up, np.where(blocked_up, dl, dl + 1), np.where(down & (dl > 0), dl - 1, dl))
     selected = select_mtd_batch(design, n, y, bound_mtd=bound_mtd)
     selected[early] = -1
+    return summarise(design, p, n, y, selected, early)
+
+
+def summarise(
+    design: BoinDesign,
+    p: NDArray[np.float64],
+    n: IntArray,
+    y: IntArray,
+    selected: IntArray,
+    early: NDArray[np.bool_],
+    duration: float | None = None,
+) -> OperatingCharacteristics:
+    """The operating characteristics of simulated trials: per trial the patients and DLTs per
+    dose, the selected dose (0-based, −1 for none) and whether it stopped early."""
+    n_trials, doses = n.shape
     counts = np.bincount(selected[selected >= 0], minlength=doses)
     overdose60 = overdose80 = None
     if np.any(p == design.target):
         above = (n[:, p > design.target]).sum(axis=1)
-        overdose60 = float(np.mean(above > 0.6 * max_n) * 100)
-        overdose80 = float(np.mean(above > 0.8 * max_n) * 100)
+        overdose60 = float(np.mean(above > 0.6 * design.max_n) * 100)
+        overdose80 = float(np.mean(above > 0.8 * design.max_n) * 100)
     return OperatingCharacteristics(
         selection_percent=(counts / n_trials * 100).tolist(),
         no_mtd_percent=float(np.mean(selected < 0) * 100),
@@ -152,4 +168,5 @@ def simulate_boin(
         trials=n_trials,
         overdose60_percent=overdose60,
         overdose80_percent=overdose80,
+        duration_months=duration,
     )
