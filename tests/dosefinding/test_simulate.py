@@ -74,3 +74,19 @@ def test_batch_selection_equals_select_mtd(trial: tuple[list[int], list[int]], t
     one = select_mtd(design, n, y, bound_mtd=bound).mtd
     batch = select_mtd_batch(design, np.array([n]), np.array([y]), bound_mtd=bound)[0]
     assert batch == (-1 if one is None else one - 1)
+
+
+def test_three_plus_three_exact_cases() -> None:
+    from remission.dosefinding.simulate import simulate_three_plus_three
+
+    # Dose 2 always toxic: 0/3 at dose 1 escalates, 3/3 sends 3 more to dose 1, whose 6 make it the MTD.
+    oc = simulate_three_plus_three(BoinDesign(0.3), [0.0, 1.0], 200, seed=1)
+    assert (oc.selection_percent, oc.patients_per_dose) == ([100.0, 0.0], [6.0, 3.0])
+    # One dose with p = 0.2: it is the MTD when its 6 patients have at most 1 DLT:
+    # (0.8)^6 + 6 (0.2)(0.8)^5 = 0.262144 + 0.393216 = 0.65536.
+    oc = simulate_three_plus_three(BoinDesign(0.3), [0.2], 100_000, seed=2)
+    assert oc.selection_percent[0] == pytest.approx(65.536, abs=0.5)
+    # p = (0.3, 1): dose 1 is the MTD with at most 1 DLT in its 6: 0.7^6 + 6 (0.3)(0.7)^5 = 0.420175.
+    oc = simulate_three_plus_three(BoinDesign(0.3), [0.3, 1.0], 100_000, seed=3)
+    assert oc.selection_percent[0] == pytest.approx(42.0175, abs=0.5)
+    assert oc.no_mtd_percent == pytest.approx(100 - 42.0175, abs=0.5)

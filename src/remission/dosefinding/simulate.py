@@ -18,7 +18,7 @@ counts only the trials stopped for safety before their end).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -170,3 +170,51 @@ def summarise(
         overdose80_percent=overdose80,
         duration_months=duration,
     )
+
+
+def simulate_three_plus_three(
+    design: BoinDesign, truth: Sequence[float], n_trials: int = 10_000, seed: int = 1, start_dose: int = 1
+) -> OperatingCharacteristics:
+    """Operating characteristics of 3+3 (Storer BE, Biometrics 1989;45:925-937,
+    doi:10.2307/2531693), the rules of ``live._three_plus_three``: cohorts of 3; 0/3 escalates;
+    1/3 adds 3 at the dose; ≤ 1/6 escalates; ≥ 2 DLTs make the dose too toxic, and the MTD is
+    the dose below once 6 were treated there (3 more are added there first when only 3 were);
+    the top dose, or a dose below a too-toxic one, is the MTD with ≤ 1/6. ``design`` gives only
+    the target (for the overdose figures); the sample size follows from the rules."""
+    check_truth(truth, start_dose)
+    if n_trials < 1:
+        raise DoseFindingError(f"n_trials = {n_trials} must be at least 1")
+    rng = np.random.default_rng(seed)
+    p = np.asarray(truth, dtype=np.float64)
+    doses = p.size
+    n = np.zeros((n_trials, doses), dtype=np.int64)
+    y = np.zeros((n_trials, doses), dtype=np.int64)
+    d = np.full(n_trials, start_dose - 1, dtype=np.int64)
+    selected = np.full(n_trials, -1, dtype=np.int64)
+    active = np.ones(n_trials, dtype=bool)
+    for _ in range(4 * doses + 2):  # each dose takes at most two cohorts, with one step back
+        live = np.flatnonzero(active)
+        if live.size == 0:
+            break
+        dl = d[live]
+        y[live, dl] += (rng.random((live.size, 3)) < p[dl][:, None]).sum(axis=1)
+        n[live, dl] += 3
+        nd, yd = n[live, dl], y[live, dl]
+        below = np.maximum(dl - 1, 0)
+        toxic = yd >= 2
+        stop_none = toxic & (dl == 0)
+        stop_below = toxic & (dl > 0) & (n[live, below] >= 6)
+        back = toxic & (dl > 0) & ~stop_below
+        more = ~toxic & (nd < 6) & (yd == 1)
+        fine = ~toxic & ~more
+        above_toxic = (dl < doses - 1) & (y[live, np.minimum(dl + 1, doses - 1)] >= 2)
+        capped = fine & (above_toxic | (dl == doses - 1))
+        stop_here = capped & (nd >= 6)
+        up = fine & ~capped  # the others (1/3, or a dose to confirm with 6) stay where they are
+        selected[live[stop_below]] = dl[stop_below] - 1
+        selected[live[stop_here]] = dl[stop_here]
+        active[live[stop_none | stop_below | stop_here]] = False
+        d[live[back]] = dl[back] - 1
+        d[live[up]] = dl[up] + 1
+    early = np.zeros(n_trials, dtype=bool)
+    return summarise(replace(design, n_cohorts=max(1, int(n.sum(axis=1).max()) // 3)), p, n, y, selected, early)
