@@ -52,3 +52,38 @@ def test_refusals() -> None:
         simulate_bf_boin(BoinDesign(0.25, cohort_size=1), [0.1, 0.2])
     with pytest.raises(DoseFindingError, match="response needs one probability"):
         simulate_bf_boin(BoinDesign(0.25), [0.1, 0.2], [0.5])
+
+
+@pytest.mark.parametrize(("name", "titration"), [("get_oc_oc11", 0), ("get_oc_oc15", 5)])
+def test_without_backfill_the_calendar_engine_is_r_boin(name: str, titration: int) -> None:
+    # BOIN decisions do not depend on calendar time, so with backfilling off the same engine must
+    # reproduce R BOIN's get.oc, and with titration on every dose its titration=TRUE run.
+    ref = json.loads((SHARED / "reference" / "boin" / f"{name}.json").read_text())
+    a, r = ref["args"], ref["result"]
+    design = BoinDesign(target=a["target"], n_cohorts=a["ncohort"], cohort_size=a["cohortsize"])
+    settings = BackfillSettings(backfill=False, titration_levels=titration, max_total=design.max_n)
+    oc = simulate_bf_boin(design, a["p.true"], None, settings, 10_000, seed=77)
+    assert oc.selection_percent == pytest.approx(r["selpercent"], abs=2.5)
+    assert oc.patients_per_dose == pytest.approx(r["npatients"], abs=0.2)
+
+
+def test_hybrid_titration_triggers() -> None:
+    design = BoinDesign(0.30, n_cohorts=12)
+    safe = [0.0] * 5
+    # No toxicity: one patient at 25 and one at 50, then cohorts from 100 up; no response, no backfill.
+    plain = BackfillSettings(titration_levels=2, max_total=36)
+    oc = simulate_bf_boin(design, safe, [0.0] * 5, plain, 500, seed=1)
+    assert oc.patients_per_dose[:2] == [1.0, 1.0]
+    assert oc.mean_sample_size == 36
+    # Every patient has a grade ≥ 2 toxicity: the second one (at 50) triggers, 50 is filled to 3.
+    graded = BackfillSettings(titration_levels=2, max_total=36, grade2=(1.0,) * 5)
+    oc = simulate_bf_boin(design, safe, [0.0] * 5, graded, 500, seed=1)
+    assert oc.patients_per_dose[:2] == [1.0, 3.0]
+
+
+def test_hybrid_total_counts_backfill() -> None:
+    design = BoinDesign(0.30, n_cohorts=12)
+    settings = BackfillSettings(titration_levels=2, max_total=36, cap=12)
+    oc = simulate_bf_boin(design, [0.02, 0.05, 0.10, 0.25, 0.40], [0.3] * 5, settings, 2000, seed=5)
+    assert oc.mean_sample_size <= 36
+    assert oc.duration_months is not None and oc.duration_months > 0

@@ -46,6 +46,14 @@ class BackfillSettings:
     accrual: Literal["uniform", "poisson"] = "uniform"
     assign: Literal["highest", "lowest", "random"] = "highest"
     rules: Literal["paper", "bfboin"] = "paper"
+    backfill: bool = True  # False: plain BOIN over calendar time (for the titration hybrid without backfill)
+    # Accelerated titration before BF-BOIN (the NCT07095075 hybrid): one patient per dose on the
+    # first ``titration_levels`` doses until a DLT, or the second grade ≥ 2 toxicity when
+    # ``grade2`` gives per dose the probability of a grade ≥ 2 toxicity (a DLT is one).
+    titration_levels: int = 0
+    grade2: tuple[float, ...] | None = None
+    on_trigger: Literal["expand_to_cohort", "next_design"] = "expand_to_cohort"
+    max_total: int | None = None  # every patient counts, backfill included (the hybrid's 36)
 
 
 def _weibull(truth: NDArray[np.float64], window: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -106,6 +114,11 @@ class _Trials:
         self.cohorts = np.ones(T, dtype=np.int64)
         self.active = np.ones(T, dtype=bool)
         self.early = np.zeros(T, dtype=bool)
+        self.coh_g = np.zeros((T, self.size), dtype=bool)
+        self.grade2 = np.zeros(J) if settings.grade2 is None else np.maximum(np.asarray(settings.grade2), p)
+        self.g2count = np.zeros(T, dtype=np.int64)
+        self.titrating = np.full(T, start_dose <= settings.titration_levels)
+        self.enrolled = np.zeros(T, dtype=np.int64)
 
     def _dlt_time(self, dose: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
         t_star = self.rng.weibull(self.shape[dose]) * self.scale[dose]
@@ -118,6 +131,8 @@ class _Trials:
         time, event = self._dlt_time(dd)
         self.coh_t[r, pos] = self.clock[r] + time
         self.coh_e[r, pos] = event
+        self.coh_g[r, pos] = event | (self.rng.random(r.size) < self.grade2[dd])
+        self.enrolled[r] += 1
         hit = self.rng.random(r.size) < self.resp[dd]
         rr, dh = r[hit], dd[hit]
         self.first_resp[rr, dh] = np.minimum(self.first_resp[rr, dh], self.clock[rr] + self.window)
@@ -137,8 +152,7 @@ class _Trials:
         """The complete cohort's windows have closed: count it, decide, start the next cohort."""
         J = self.doses
         dd = self.d[r].copy()
-        self.n[r, dd] += self.size
-        self.y[r, dd] += self.coh_e[r].sum(axis=1)
+        self._count_cohort(r)
         n_bf, y_bf = self.closed_backfill(r, self.clock[r])
         upto = np.arange(J)[None, :] <= dd[:, None]
         n_tot = np.where(upto, self.n[r] + n_bf, 0)
@@ -197,9 +211,49 @@ class _Trials:
         self.active[r[done]] = False
         fresh = r[carry & ~done]
         if fresh.size:
-            self.coh_t[fresh] = np.nan
-            self.coh_e[fresh] = False
+            self._clear_cohort(fresh)
             self.enrol(fresh)
+
+    def _count_cohort(self, r: IntArray) -> None:
+        """Add the cohort's enrolled patients (all evaluable now) to the current dose."""
+        dd = self.d[r]
+        enrolled = ~np.isnan(self.coh_t[r])
+        self.n[r, dd] += enrolled.sum(axis=1)
+        self.y[r, dd] += (self.coh_e[r] & enrolled).sum(axis=1)
+
+    def _clear_cohort(self, r: IntArray) -> None:
+        self.coh_t[r] = np.nan
+        self.coh_e[r] = False
+        self.coh_g[r] = False
+
+    def titration_step(self, r: IntArray) -> None:
+        """The titration patient's window has closed: trigger, or one patient at the next dose."""
+        dd = self.d[r]
+        dlt = self.coh_e[r, 0]
+        self.g2count[r] += self.coh_g[r, 0]
+        trigger = dlt | ((self.settings.grade2 is not None) & (self.g2count[r] >= 2))
+        top = dd == self.doses - 1
+        expand = (trigger & (self.settings.on_trigger == "expand_to_cohort")) | (~trigger & top)
+        hand_over = trigger & ~expand
+        advance = ~trigger & ~top
+        self.titrating[r[trigger | top]] = False
+        # Expansion: the index patient stays in the cohort, which fills up to its size.
+        if expand.any():
+            self.enrol(r[expand])
+        if hand_over.any():
+            self.evaluate(r[hand_over])
+        if advance.any():
+            a = r[advance]
+            self._count_cohort(a)
+            self._clear_cohort(a)
+            self.d[a] += 1
+            self.titrating[a] = self.d[a] < self.settings.titration_levels
+            self.enrol(a)
+
+    def close_at_max(self, r: IntArray) -> None:
+        """No more patients: count the cohort once its windows close, and end the trial."""
+        self._count_cohort(r)
+        self.active[r] = False
 
     def _pool(self, c: IntArray, ev: _Evaluation) -> None:
         """BF-BOIN's conflict rule (see ``live._pooled_move``) for the rows ``c``."""
@@ -247,6 +301,8 @@ class _Trials:
 
     def backfill(self, r: NDArray[np.int64]) -> None:
         """A patient arriving while the cohort is in its window: to an open lower dose, or away."""
+        if not self.settings.backfill:
+            return
         J = self.doses
         dd = self.d[r]
         lower = np.arange(J)[None, :] < dd[:, None]
@@ -293,6 +349,7 @@ class _Trials:
         self.bf_t[r, pos, dose] = self.clock[r] + time
         self.bf_e[r, pos, dose] = event
         self.bf_count[r, dose] += 1
+        self.enrolled[r] += 1
 
     def run(self) -> None:
         gap_scale = 1 / self.settings.accrual_per_month
@@ -305,16 +362,29 @@ class _Trials:
             self.clock[live] = np.where(self.first[live], 0.0, self.clock[live] + gap)
             self.first[live] = False
             times = self.coh_t[live]
-            room = np.isnan(times).any(axis=1)
-            latest = np.where(room, np.inf, np.nanmax(np.where(np.isnan(times), -np.inf, times), axis=1))
-            ready = ~room & (latest < self.clock[live])
-            waiting = ~room & ~ready
+            taken = np.sum(~np.isnan(times), axis=1)
+            capacity = np.where(self.titrating[live], 1, self.size)
+            latest = np.max(np.where(np.isnan(times), -np.inf, times), axis=1)
+            closed = latest < self.clock[live]
+            full = np.zeros(live.size, dtype=bool)
+            if self.settings.max_total is not None:
+                full = self.enrolled[live] >= self.settings.max_total
+            room = ~full & (taken < capacity)
+            ready = ~full & ~room & closed
+            waiting = ~full & ~room & ~closed
+            ending = full & closed
             if room.any():
                 self.enrol(live[room])
             if ready.any():
-                self.evaluate(live[ready])
+                tit = self.titrating[live[ready]]
+                if tit.any():
+                    self.titration_step(live[ready][tit])
+                if (~tit).any():
+                    self.evaluate(live[ready][~tit])
             if waiting.any():
                 self.backfill(live[waiting])
+            if ending.any():
+                self.close_at_max(live[ending])
         raise DoseFindingError("the simulation did not finish")  # pragma: no cover
 
 
@@ -343,7 +413,8 @@ def simulate_bf_boin(
     trials.run()
     # The trial ends when the last cohort's windows close: backfill patients whose window
     # closed by then are counted, later ones are not (bfboin).
-    end = np.nanmax(trials.coh_t, axis=1)
+    last = np.max(np.where(np.isnan(trials.coh_t), -np.inf, trials.coh_t), axis=1)
+    end = np.where(np.isfinite(last), last, trials.clock)
     every = np.arange(n_trials)
     n_bf, y_bf = trials.closed_backfill(every, end)
     n, y = trials.n + n_bf, trials.y + y_bf
