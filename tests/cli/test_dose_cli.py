@@ -102,3 +102,29 @@ def test_next_refuses_bad_data(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "record 2: dose must be a level 1 to 5" in result.stderr
     result = runner.invoke(app, ["dose", "next", "--protocol", "nope", "--outcomes", "1N"])
     assert result.exit_code == 2 and "NCT07095075" in result.stderr
+
+
+@pytest.mark.parametrize("path", sorted(BOIN.glob("get_oc_bf_*.json")), ids=lambda p: p.stem)
+def test_simulate_bf_boin_reproduces_bfboin(path: Path) -> None:
+    ref = json.loads(path.read_text())
+    a, r = ref["args"], ref["result"]
+    got = dose("simulate", "--design", "bf-boin", "--backfill-rules", "bfboin", "--target", str(a["target"]),
+               "--truth", ",".join(map(str, a["p.true"])), "--response", ",".join(map(str, a["p.response.true"])),
+               "--cohorts", str(a["ncohort"]), "--cohort-size", str(a["cohortsize"]), "--n-earlystop",
+               str(a["n.earlystop"]), "--backfill-cap", str(a["n.cap"]), "--accrual-per-month", str(a["n.per.month"]),
+               "--dlt-window-months", str(a["dlt.window"]), "--accrual", a["accrual"], "--backfill-assign",
+               a["backfill.assign"], "--trials", "10000", "--seed", "8")  # fmt: skip
+    assert got["selection_percent"] == pytest.approx(r["selpercent"], abs=2.5)
+    assert got["patients_per_dose"] == pytest.approx(r["npatients"], abs=0.2)
+    assert got["duration_months"] == pytest.approx(r["duration_months"], abs=0.3)
+
+
+def test_simulate_the_bundled_hybrid_and_3_plus_3() -> None:
+    got = dose("simulate", "--protocol", "NCT07095075", "--truth", "0.02,0.05,0.10,0.25,0.40",
+               "--response", "0.1,0.2,0.3,0.4,0.5", "--trials", "2000")  # fmt: skip
+    assert sum(got["selection_percent"]) + got["no_mtd_percent"] == pytest.approx(100)
+    assert got["mean_sample_size"] <= 36 and got["duration_months"] > 0
+    got = dose("simulate", "--design", "3+3", "--truth", "0.3,1", "--trials", "20000", "--seed", "3")
+    assert got["selection_percent"][0] == pytest.approx(42.0175, abs=1.0)  # 0.7^6 + 6(0.3)(0.7)^5
+    result = runner.invoke(app, ["dose", "simulate", "--protocol", "NCT07095075", "--truth", "0.1,0.2"])
+    assert result.exit_code == 2 and "truth has 2 values; the protocol has 5 doses" in result.stderr

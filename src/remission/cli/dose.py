@@ -22,7 +22,8 @@ from remission.dosefinding.live import Protocol, next_action
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.outcomes import Patient, parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import ProtocolFile
-from remission.dosefinding.simulate import simulate_boin
+from remission.dosefinding.simulate import simulate_boin, simulate_three_plus_three
+from remission.dosefinding.simulate_bf import BackfillSettings, simulate_bf_boin, simulate_protocol
 from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
 from remission.services.dosing import load_protocol
 
@@ -131,12 +132,19 @@ def select_mtd_command(
 
 class DesignName(StrEnum):
     BOIN = "boin"
+    BF_BOIN = "bf-boin"
+    ATD_BF_BOIN = "atd-bf-boin"
+    THREE_PLUS_THREE = "3+3"
+
+
+Numbers = Annotated[str | None, typer.Option(help="One value per dose, comma-separated.")]
 
 
 @dose_app.command("simulate")
 def simulate(
     truth: Annotated[str, typer.Option("--truth", help="True DLT probability per dose, e.g. 0.05,0.12,0.3,0.46,0.6.")],
     design_name: Annotated[DesignName, typer.Option("--design", help="The design to simulate.")] = DesignName.BOIN,
+    protocol_name: Annotated[str | None, typer.Option("--protocol", help="Take the design from a protocol.")] = None,
     target: Target = 0.30,
     cohort_size: CohortSize = 3,
     cohorts: Cohorts = 10,
@@ -151,22 +159,64 @@ def simulate(
     extrasafe: Extrasafe = False,
     offset: Offset = 0.05,
     bound_mtd: BoundMtd = False,
+    backfill_cap: Annotated[int, typer.Option("--backfill-cap", help="Patients per dose, backfill included.")] = 12,
+    accrual_per_month: Annotated[float, typer.Option("--accrual-per-month")] = 3.0,
+    dlt_window_months: Annotated[float, typer.Option("--dlt-window-months")] = 1.0,
+    accrual: Annotated[str, typer.Option(help="uniform (the app) or poisson (the paper).")] = "uniform",
+    backfill_assign: Annotated[str, typer.Option("--backfill-assign", help="highest, lowest or random.")] = "highest",
+    response: Annotated[str | None, typer.Option(help="True response probability per dose (default 1).")] = None,
+    backfill_rules: Annotated[str, typer.Option("--backfill-rules", help="paper or bfboin.")] = "paper",
+    titration_levels: Annotated[int, typer.Option("--titration-levels", help="atd-bf-boin: titrated doses.")] = 2,
+    grade2: Annotated[str | None, typer.Option(help="atd-bf-boin: P(grade ≥ 2 toxicity) per dose.")] = None,
+    max_n: Annotated[int | None, typer.Option("--max-n", help="Total patients, backfill included.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Operating characteristics: % selected as MTD per dose (and % with no MTD), patients and
-    DLTs per dose, % stopped early, mean sample size."""
-    design = _design(target=target, cohort_size=cohort_size, n_cohorts=cohorts, n_earlystop=n_earlystop,
-                     p_saf=p_saf, p_tox=p_tox, cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset)  # fmt: skip
+    DLTs per dose, % stopped early, mean sample size, and for the backfill designs the mean
+    trial duration in months. The options follow R BOIN's get.oc and bfboin's get.oc.bf."""
+    p = _numbers(truth, "--truth", float)
+    resp = None if response is None else _numbers(response, "--response", float)
+    g2 = None if grade2 is None else _numbers(grade2, "--grade2", float)
+    for name, value, allowed in (("--accrual", accrual, ("uniform", "poisson")),
+                                 ("--backfill-assign", backfill_assign, ("highest", "lowest", "random")),
+                                 ("--backfill-rules", backfill_rules, ("paper", "bfboin"))):  # fmt: skip
+        if value not in allowed:
+            raise fail(f"{name} = {value!r}; allowed: {', '.join(allowed)}", 2)
     try:
-        oc = simulate_boin(design, _numbers(truth, "--truth", float), trials, seed=seed, start_dose=start_dose,
-                           titration=titration, bound_mtd=bound_mtd)  # fmt: skip
+        if protocol_name is not None:
+            _, protocol = _load_protocol(protocol_name)
+            label = f"protocol {protocol_name}"
+            oc = simulate_protocol(protocol, p, resp, g2, accrual_per_month, accrual, trials, seed)  # type: ignore[arg-type]
+        else:
+            label = design_name.value
+            design = _design(target=target, cohort_size=cohort_size, n_cohorts=cohorts,
+                             n_earlystop=n_earlystop, p_saf=p_saf, p_tox=p_tox, cutoff_eli=cutoff_eli,
+                             extrasafe=extrasafe, offset=offset)  # fmt: skip
+            if design_name is DesignName.BOIN:
+                oc = simulate_boin(design, p, trials, seed=seed, start_dose=start_dose, titration=titration,
+                                   bound_mtd=bound_mtd)  # fmt: skip
+            elif design_name is DesignName.THREE_PLUS_THREE:
+                oc = simulate_three_plus_three(design, p, trials, seed=seed, start_dose=start_dose)
+            else:
+                hybrid = design_name is DesignName.ATD_BF_BOIN
+                settings = BackfillSettings(
+                    cap=backfill_cap, accrual_per_month=accrual_per_month, dlt_window_months=dlt_window_months,
+                    accrual=accrual, assign=backfill_assign, rules=backfill_rules,  # type: ignore[arg-type]
+                    titration_levels=titration_levels if hybrid else 0,
+                    grade2=tuple(g2) if hybrid and g2 is not None else None,
+                    max_total=max_n if max_n is not None else (design.max_n if hybrid else None),
+                )  # fmt: skip
+                oc = simulate_bf_boin(design, p, resp, settings, trials, seed=seed, start_dose=start_dose,
+                                      bound_mtd=bound_mtd)  # fmt: skip
     except DoseFindingError as exc:
         raise fail(str(exc), 2) from None
     result = asdict(oc)
+    if oc.duration_months is None:
+        del result["duration_months"]
     if as_json:
         print_json(result)
         return
-    table = Table(title=f"{design_name.value}: {trials} trials, seed {seed}")
+    table = Table(title=f"{label}: {trials} trials, seed {seed}")
     table.add_column("")
     for j in range(len(oc.selection_percent)):
         table.add_column(f"dose {j + 1}", justify="right")
@@ -175,8 +225,10 @@ def simulate(
     table.add_row("patients", *(f"{v:.2f}" for v in oc.patients_per_dose))
     table.add_row("DLTs", *(f"{v:.2f}" for v in oc.dlt_per_dose))
     out.print(table)
-    out.print(f"no MTD {oc.no_mtd_percent:.1f}%, stopped early {oc.early_stop_percent:.1f}%, "
-              f"mean sample size {oc.mean_sample_size:.1f}, mean DLTs {oc.mean_dlts:.1f}", highlight=False)  # fmt: skip
+    duration = "" if oc.duration_months is None else f", mean duration {oc.duration_months:.1f} months"
+    summary = (f"no MTD {oc.no_mtd_percent:.1f}%, stopped early {oc.early_stop_percent:.1f}%, "
+               f"mean sample size {oc.mean_sample_size:.1f}, mean DLTs {oc.mean_dlts:.1f}{duration}")  # fmt: skip
+    out.print(summary, highlight=False)
 
 
 def _load_protocol(name: str) -> tuple[ProtocolFile, Protocol]:

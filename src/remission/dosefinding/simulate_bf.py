@@ -22,7 +22,7 @@ safety and cap tests as in ``live.Backfill``: "bfboin" (pooled b/b+1 test, "≤ 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -30,8 +30,9 @@ from numpy.typing import NDArray
 from scipy.stats import beta
 
 from remission.dosefinding.boundaries import BoinDesign, DoseFindingError
+from remission.dosefinding.live import Protocol
 from remission.dosefinding.mtd import select_mtd_batch
-from remission.dosefinding.simulate import OperatingCharacteristics, check_truth, summarise
+from remission.dosefinding.simulate import OperatingCharacteristics, check_truth, simulate_three_plus_three, summarise
 
 E, S, D, X = 0, 1, 2, 3  # escalate, stay, de-escalate, eliminate
 IntArray = NDArray[np.int64]
@@ -421,3 +422,45 @@ def simulate_bf_boin(
     selected = select_mtd_batch(design, n, y, bound_mtd=bound_mtd)
     selected[trials.early] = -1
     return summarise(design, np.asarray(truth, dtype=np.float64), n, y, selected, trials.early, float(end.mean()))
+
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def simulate_protocol(
+    protocol: Protocol,
+    truth: Sequence[float],
+    response: Sequence[float] | None = None,
+    grade2: Sequence[float] | None = None,
+    accrual_per_month: float = 3.0,
+    accrual: Literal["uniform", "poisson"] = "uniform",
+    n_trials: int = 10_000,
+    seed: int = 1,
+) -> OperatingCharacteristics:
+    """Operating characteristics of a protocol file's design: 3+3; BOIN (with or without
+    titration and backfill) over calendar time, with the protocol's DLT window, backfill rules
+    and cap, and its maximum sample size counting every patient."""
+    if len(truth) != len(protocol.doses):
+        raise DoseFindingError(f"truth has {len(truth)} values; the protocol has {len(protocol.doses)} doses")
+    if protocol.escalation == "3+3":
+        return simulate_three_plus_three(protocol.boin, truth, n_trials, seed, protocol.start_dose)
+    spec = protocol.backfill
+    titration = protocol.titration
+    settings = BackfillSettings(
+        cap=spec.cap if spec else 12,
+        accrual_per_month=accrual_per_month,
+        dlt_window_months=(spec.dlt_window_days if spec else 28) / DAYS_PER_MONTH,
+        accrual=accrual,
+        assign=spec.assign if spec else "highest",
+        rules=spec.rules if spec else "paper",
+        backfill=spec is not None,
+        titration_levels=titration.levels if titration else 0,
+        grade2=tuple(grade2) if grade2 is not None and (titration is None or titration.grade2_trigger) else None,
+        on_trigger=titration.on_trigger if titration else "expand_to_cohort",
+        max_total=protocol.sample_size,
+    )
+    if spec is not None and not spec.require_response:
+        response = [1.0] * len(truth)
+    cohorts = max(protocol.boin.n_cohorts, -(-protocol.sample_size // protocol.boin.cohort_size))
+    design = replace(protocol.boin, n_cohorts=cohorts)
+    return simulate_bf_boin(design, truth, response, settings, n_trials, seed, protocol.start_dose)
