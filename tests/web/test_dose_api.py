@@ -50,8 +50,13 @@ def test_next_for_the_bundled_protocol(client: TestClient) -> None:
 
 def test_simulate_agrees_with_r(client: TestClient) -> None:
     ref = json.loads((BOIN / "get_oc_oc03.json").read_text())
-    got = client.post("/api/v1/dose/simulate", json={"design": "boin", "target": 0.3, "truth": ref["args"]["p.true"],
-                                                     "cohorts": 10, "trials": 10000, "seed": 5}).json()  # fmt: skip
+    got = client.post("/api/v1/dose/simulate", params={"trials": 10000, "seed": 5},
+                      json={"design": "boin", "target": 0.3, "truth": ref["args"]["p.true"], "cohorts": 10}).json()  # fmt: skip
     assert got["selection_percent"] == pytest.approx(ref["result"]["selpercent"], abs=2.5)
     bad = client.post("/api/v1/dose/simulate", json={"truth": [0.1, 1.2]})
-    assert bad.status_code == 422
+    assert bad.status_code == 422 and "truth at dose 2" in bad.json()["error"]
+    bad = client.post("/api/v1/dose/simulate", json={"truth": [0.1], "backfill_cap": 0})
+    assert bad.status_code == 422 and "backfill_cap" in bad.json()["error"]
+    got = client.post("/api/v1/dose/simulate", params={"trials": 500},
+                      json={"design": "atd-bf-boin", "truth": [0.02, 0.05, 0.1, 0.25, 0.4], "cohorts": 12}).json()  # fmt: skip
+    assert got["duration_months"] > 0 and got["mean_sample_size"] <= 36

@@ -22,10 +22,11 @@ from remission.dosefinding.live import Protocol, next_action
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.outcomes import Patient, parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import ProtocolFile
-from remission.dosefinding.simulate import simulate_boin, simulate_three_plus_three
-from remission.dosefinding.simulate_bf import BackfillSettings, simulate_bf_boin, simulate_protocol
+from remission.dosefinding.scenarios import ScenarioError, run_scenario, scenario
+from remission.dosefinding.simulate_bf import simulate_protocol
 from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
 from remission.services.dosing import load_protocol
+from remission.services.sweeps import sweep
 
 dose_app = typer.Typer(help="Dose finding: BOIN decision tables, MTD selection, simulation.", no_args_is_help=True)
 
@@ -174,40 +175,30 @@ def simulate(
     """Operating characteristics: % selected as MTD per dose (and % with no MTD), patients and
     DLTs per dose, % stopped early, mean sample size, and for the backfill designs the mean
     trial duration in months. The options follow R BOIN's get.oc and bfboin's get.oc.bf."""
-    p = _numbers(truth, "--truth", float)
-    resp = None if response is None else _numbers(response, "--response", float)
-    g2 = None if grade2 is None else _numbers(grade2, "--grade2", float)
-    for name, value, allowed in (("--accrual", accrual, ("uniform", "poisson")),
-                                 ("--backfill-assign", backfill_assign, ("highest", "lowest", "random")),
-                                 ("--backfill-rules", backfill_rules, ("paper", "bfboin"))):  # fmt: skip
-        if value not in allowed:
-            raise fail(f"{name} = {value!r}; allowed: {', '.join(allowed)}", 2)
     try:
         if protocol_name is not None:
             _, protocol = _load_protocol(protocol_name)
             label = f"protocol {protocol_name}"
-            oc = simulate_protocol(protocol, p, resp, g2, accrual_per_month, accrual, trials, seed)  # type: ignore[arg-type]
+            resp = None if response is None else _numbers(response, "--response", float)
+            g2 = None if grade2 is None else _numbers(grade2, "--grade2", float)
+            oc = simulate_protocol(protocol, _numbers(truth, "--truth", float), resp, g2, accrual_per_month,
+                                   accrual, trials, seed)  # type: ignore[arg-type]  # fmt: skip
         else:
             label = design_name.value
-            design = _design(target=target, cohort_size=cohort_size, n_cohorts=cohorts,
-                             n_earlystop=n_earlystop, p_saf=p_saf, p_tox=p_tox, cutoff_eli=cutoff_eli,
-                             extrasafe=extrasafe, offset=offset)  # fmt: skip
-            if design_name is DesignName.BOIN:
-                oc = simulate_boin(design, p, trials, seed=seed, start_dose=start_dose, titration=titration,
-                                   bound_mtd=bound_mtd)  # fmt: skip
-            elif design_name is DesignName.THREE_PLUS_THREE:
-                oc = simulate_three_plus_three(design, p, trials, seed=seed, start_dose=start_dose)
-            else:
-                hybrid = design_name is DesignName.ATD_BF_BOIN
-                settings = BackfillSettings(
-                    cap=backfill_cap, accrual_per_month=accrual_per_month, dlt_window_months=dlt_window_months,
-                    accrual=accrual, assign=backfill_assign, rules=backfill_rules,  # type: ignore[arg-type]
-                    titration_levels=titration_levels if hybrid else 0,
-                    grade2=tuple(g2) if hybrid and g2 is not None else None,
-                    max_total=max_n if max_n is not None else (design.max_n if hybrid else None),
-                )  # fmt: skip
-                oc = simulate_bf_boin(design, p, resp, settings, trials, seed=seed, start_dose=start_dose,
-                                      bound_mtd=bound_mtd)  # fmt: skip
+            options = {
+                "design": design_name.value, "truth": _numbers(truth, "--truth", float), "target": target,
+                "cohort_size": cohort_size, "cohorts": cohorts, "n_earlystop": n_earlystop, "start_dose": start_dose,
+                "titration": titration, "p_saf": p_saf, "p_tox": p_tox, "cutoff_eli": cutoff_eli,
+                "extrasafe": extrasafe, "offset": offset, "bound_mtd": bound_mtd, "backfill_cap": backfill_cap,
+                "accrual_per_month": accrual_per_month, "dlt_window_months": dlt_window_months, "accrual": accrual,
+                "backfill_assign": backfill_assign, "backfill_rules": backfill_rules,
+                "response": None if response is None else _numbers(response, "--response", float),
+                "titration_levels": titration_levels, "max_n": max_n,
+                "grade2": None if grade2 is None else _numbers(grade2, "--grade2", float),
+            }  # fmt: skip
+            oc = run_scenario(scenario(options, "options"), trials, seed)
+    except ScenarioError as exc:
+        raise fail("; ".join(f"--{field.replace('_', '-')}: {msg}" for field, msg in exc.problems), 2) from None
     except DoseFindingError as exc:
         raise fail(str(exc), 2) from None
     result = asdict(oc)
@@ -309,3 +300,38 @@ def next_command(
                   f"{r.deescalate_if_dlt_ge}, eliminate if ≥ {eliminate}", highlight=False)  # fmt: skip
     if result.mtd is not None:
         out.print("MTD: " + ("none" if result.mtd.mtd is None else f"dose {result.mtd.mtd}"))
+
+
+@dose_app.command("sweep")
+def sweep_command(
+    scenarios_path: Annotated[Path, typer.Option("--scenarios", help="JSON list of scenarios (simulate's options).")],
+    trials: Annotated[int, typer.Option("--trials", help="Simulated trials per scenario.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Seed of the sweep; each scenario derives its own.")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Processes on this machine (default: one per core).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="A Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Simulate many scenarios and designs in parallel: on this machine, or on a Dask cluster."""
+    try:
+        data = json.loads(scenarios_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"{scenarios_path}: {exc.strerror}", 2) from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"{scenarios_path}: invalid JSON: {exc.msg} at line {exc.lineno}", 2) from None
+    if not isinstance(data, list) or not data:
+        raise fail(f"{scenarios_path}: expected a non-empty list of scenarios", 2)
+    try:
+        items = [scenario(d, f"{scenarios_path}: scenario {i}") for i, d in enumerate(data, start=1)]
+        results = sweep(items, trials, seed=seed, workers=workers, scheduler=scheduler)
+    except DoseFindingError as exc:
+        raise fail(str(exc), 2) from None
+    if as_json:
+        print_json(results)
+        return
+    table = Table(title=f"{len(results)} scenarios, {trials} trials each")
+    for column in ("scenario", "design", "% selected per dose", "% no MTD", "mean N"):
+        table.add_column(column)
+    for i, r in enumerate(results, start=1):
+        table.add_row(r["name"] or str(i), r["design"], " ".join(f"{v:.1f}" for v in r["selection_percent"]),
+                      f"{r['no_mtd_percent']:.1f}", f"{r['mean_sample_size']:.1f}")  # fmt: skip
+    out.print(table)

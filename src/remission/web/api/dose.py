@@ -4,7 +4,7 @@ simulated operating characteristics. Stateless computations over the dosefinding
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,7 +14,7 @@ from remission.dosefinding.live import next_action
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.outcomes import parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import read_protocol
-from remission.dosefinding.simulate import simulate_boin
+from remission.dosefinding.scenarios import Scenario, run_scenario
 from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
 from remission.services.dosing import load_protocol
 
@@ -102,22 +102,13 @@ def next_dose(body: NextIn) -> dict[str, Any]:
         raise _refused(exc) from None
 
 
-class SimulateIn(DesignIn):
-    design_name: Literal["boin"] = Field("boin", alias="design")
-    truth: list[float]
-    trials: int = Field(10_000, ge=1, le=200_000)
-    seed: int = 1
-    start_dose: int = 1
-    titration: bool = False
-    bound_mtd: bool = False
-
-
 @router.post("/simulate")
-def simulate(body: SimulateIn) -> dict[str, Any]:
-    """Operating characteristics by simulation (as `remission dose simulate --json`)."""
+def simulate(
+    body: Scenario, trials: Annotated[int, Query(ge=1, le=200_000)] = 10_000, seed: int = 1
+) -> dict[str, Any]:
+    """Operating characteristics by simulation: the scenario's fields are `remission dose
+    simulate`'s options (design boin, bf-boin, atd-bf-boin or 3+3)."""
     try:
-        oc = simulate_boin(body.design(), body.truth, body.trials, seed=body.seed, start_dose=body.start_dose,
-                           titration=body.titration, bound_mtd=body.bound_mtd)  # fmt: skip
+        return asdict(run_scenario(body, trials, seed))
     except DoseFindingError as exc:
         raise _refused(exc) from None
-    return asdict(oc)
