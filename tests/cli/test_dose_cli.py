@@ -128,3 +128,17 @@ def test_simulate_the_bundled_hybrid_and_3_plus_3() -> None:
     assert got["selection_percent"][0] == pytest.approx(42.0175, abs=1.0)  # 0.7^6 + 6(0.3)(0.7)^5
     result = runner.invoke(app, ["dose", "simulate", "--protocol", "NCT07095075", "--truth", "0.1,0.2"])
     assert result.exit_code == 2 and "truth has 2 values; the protocol has 5 doses" in result.stderr
+
+
+def test_report(tmp_path: Path) -> None:
+    out = tmp_path / "nct.html"
+    result = runner.invoke(app, ["dose", "report", "--protocol", "NCT07095075", "--truth", "0.02,0.05,0.1,0.25,0.4",
+                                 "--response", "0.1,0.2,0.3,0.4,0.5", "--trials", "500", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "NCT07095075: dose-finding design" in html and "<svg" in html and "Scenario 1" in html
+    # The decision table row for n = 3 at φ = 0.30: escalate ≤ 0, de-escalate ≥ 2, eliminate ≥ 3.
+    assert "<tr><td>3</td><td>0</td><td>2</td><td>3</td></tr>" in html
+    assert "accelerated titration" in html and "cap 12 per dose" in html
+    assert (tmp_path / "nct.scenario1.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "nct.scenario1.svg").read_text().lstrip().startswith("<?xml")

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from dataclasses import asdict
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from remission.dosefinding.live import Protocol, next_action
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.outcomes import Patient, parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import ProtocolFile
+from remission.dosefinding.report import SimulatedScenario, render
 from remission.dosefinding.scenarios import ScenarioError, run_scenario, scenario
 from remission.dosefinding.simulate_bf import simulate_protocol
 from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
@@ -335,3 +337,38 @@ def sweep_command(
         table.add_row(r["name"] or str(i), r["design"], " ".join(f"{v:.1f}" for v in r["selection_percent"]),
                       f"{r['no_mtd_percent']:.1f}", f"{r['mean_sample_size']:.1f}")  # fmt: skip
     out.print(table)
+
+
+@dose_app.command("report")
+def report_command(
+    protocol_name: Annotated[str, typer.Option("--protocol", help="A protocol file (TOML) or a bundled trial id.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The HTML file to write; plots go beside it.")],
+    truths: Annotated[list[str] | None, typer.Option("--truth", help="Scenario DLT rates; repeatable.")] = None,
+    response: Numbers = None,
+    grade2: Numbers = None,
+    accrual_per_month: Annotated[float, typer.Option("--accrual-per-month")] = 3.0,
+    trials: Annotated[int, typer.Option("--trials", help="Simulated trials per scenario.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """The design, its decision table and simulated operating characteristics (plots as PNG and
+    SVG) as one HTML file to attach to a protocol."""
+    spec, protocol = _load_protocol(protocol_name)
+    resp = None if response is None else _numbers(response, "--response", float)
+    g2 = None if grade2 is None else _numbers(grade2, "--grade2", float)
+    scenarios = []
+    for i, text in enumerate(truths or [], start=1):
+        truth = _numbers(text, "--truth", float)
+        try:
+            oc = simulate_protocol(protocol, truth, resp, g2, accrual_per_month, "uniform", trials, seed)
+        except DoseFindingError as exc:
+            raise fail(f"--truth {text}: {exc}", 2) from None
+        scenarios.append(SimulatedScenario(f"Scenario {i}", truth, oc, seed))
+    html, plots = render(spec, protocol, scenarios, date.today().isoformat())
+    try:
+        out_path.write_text(html, encoding="utf-8")
+        for plot in plots:
+            out_path.with_name(f"{out_path.stem}.{plot.name}.svg").write_text(plot.svg, encoding="utf-8")
+            out_path.with_name(f"{out_path.stem}.{plot.name}.png").write_bytes(plot.png)
+    except OSError as exc:
+        raise fail(f"{out_path}: {exc.strerror}", 1) from None
+    out.print(f"wrote {out_path} ({len(scenarios)} scenario(s), {2 * len(plots)} plot files beside it)")
