@@ -11,10 +11,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-import uvicorn
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -26,16 +25,10 @@ from remission.domain.trial import Trial, TrialSummary
 from remission.instruments.base import InstrumentError
 from remission.instruments.catalogue import CATALOGUE, UnknownInstrument
 from remission.instruments.catalogue import score as score_instrument
-from remission.services.trials import (
-    DatabaseNotReady,
-    Filters,
-    Registry,
-    TrialNotFound,
-    bundled_paths,
-    make_filters,
-)
 from remission.settings import get_settings
-from remission.web.app import create_app
+
+if TYPE_CHECKING:
+    from remission.services.trials import Registry
 
 app = typer.Typer(
     help="Remission: CAR cell-therapy trials in autoimmune disease.",
@@ -50,11 +43,17 @@ app.add_typer(dose_app, name="dose")
 
 
 def _registry() -> Registry:
+    # Imported on first use, as below: SQLAlchemy and the registry take about half a second to
+    # import, which every `dose` and `score` command would otherwise pay.
+    from remission.services.trials import Registry  # noqa: PLC0415
+
     return Registry.from_url(get_settings().url())
 
 
 @contextmanager
 def _errors() -> Iterator[None]:
+    from remission.services.trials import DatabaseNotReady, TrialNotFound  # noqa: PLC0415
+
     try:
         yield
     except TrialNotFound as exc:
@@ -93,6 +92,8 @@ def trials_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Import trial records; importing the same input again changes nothing. Exits 1 when any record is rejected."""
+    from remission.services.trials import bundled_paths  # noqa: PLC0415
+
     targets = [*(paths or []), *(bundled_paths() if bundled else [])]
     if not targets:
         raise _fail("give PATH... or --bundled", 2)
@@ -157,6 +158,8 @@ def trials_list(
     with _errors():
         registry = _registry()
         registry.check_ready()
+        from remission.services.trials import Filters  # noqa: PLC0415
+
         result = registry.search(None, Filters(), limit=limit, offset=offset)
     if as_json:
         _print_json([s.model_dump(mode="json") for s in result.items])
@@ -259,6 +262,8 @@ def trials_search(
     as_json: JsonOpt = False,
 ) -> None:
     """Full-text search with filters, best match first."""
+    from remission.services.trials import make_filters  # noqa: PLC0415
+
     with _errors():
         filters = make_filters(
             diseases=disease or [],
@@ -362,6 +367,10 @@ def serve(
     host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
 ) -> None:
     """Serve the web app and REST API (http://127.0.0.1:8000 by default; OpenAPI at /docs)."""
+    import uvicorn  # noqa: PLC0415
+
+    from remission.web.app import create_app  # noqa: PLC0415
+
     settings = get_settings()
     uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port)
 

@@ -23,7 +23,6 @@ from remission.dosefinding.live import Protocol, next_action
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.outcomes import Patient, parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import ProtocolFile
-from remission.dosefinding.report import SimulatedScenario, render
 from remission.dosefinding.scenarios import ScenarioError, run_scenario, scenario
 from remission.dosefinding.simulate_bf import simulate_protocol
 from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
@@ -219,7 +218,7 @@ def simulate(
     table.add_row("DLTs", *(f"{v:.2f}" for v in oc.dlt_per_dose))
     out.print(table)
     duration = "" if oc.duration_months is None else f", mean duration {oc.duration_months:.1f} months"
-    summary = (f"no MTD {oc.no_mtd_percent:.1f}%, stopped early {oc.early_stop_percent:.1f}%, "
+    summary = (f"no MTD {oc.no_mtd_percent:.1f}% (stopped for safety {oc.safety_stop_percent:.1f}%), "
                f"mean sample size {oc.mean_sample_size:.1f}, mean DLTs {oc.mean_dlts:.1f}{duration}")  # fmt: skip
     out.print(summary, highlight=False)
 
@@ -352,6 +351,9 @@ def report_command(
 ) -> None:
     """The design, its decision table and simulated operating characteristics (plots as PNG and
     SVG) as one HTML file to attach to a protocol."""
+    # Imported here: matplotlib takes a noticeable time to import and only this command draws.
+    from remission.dosefinding.report import SimulatedScenario, render  # noqa: PLC0415
+
     spec, protocol = _load_protocol(protocol_name)
     resp = None if response is None else _numbers(response, "--response", float)
     g2 = None if grade2 is None else _numbers(grade2, "--grade2", float)

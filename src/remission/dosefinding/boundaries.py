@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from scipy.stats import beta
-
 
 class DoseFindingError(ValueError):
     """A design or data the engine refuses; the message names the parameter and what is allowed."""
@@ -35,8 +33,13 @@ def interval_boundaries(target: float, p_saf: float, p_tox: float) -> tuple[floa
 
 
 def overdose_probability(target: float, n: int, y: int) -> float:
-    """Pr(p > target | y DLTs in n) under a Beta(1, 1) prior: the elimination rule's posterior."""
-    return float(beta.sf(target, y + 1, n - y + 1))
+    """Pr(p > target | y DLTs in n) under a Beta(1, 1) prior: the elimination rule's posterior.
+
+    The posterior is Beta(y + 1, n − y + 1), whose upper tail at t equals the probability of at
+    most y successes in n + 1 Bernoulli(t) trials (the Beta-binomial identity
+    I_t(a, b) = P(Bin(a + b − 1, t) ≥ a)); summed exactly, with no special-function library."""
+    m = n + 1
+    return sum(math.comb(m, k) * target**k * (1 - target) ** (m - k) for k in range(y + 1))
 
 
 def first_dlt_count_over(target: float, n: int, cutoff: float) -> int | None:

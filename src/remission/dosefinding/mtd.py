@@ -21,8 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import isotonic_regression
-from scipy.stats import beta
 
 from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, first_dlt_count_over
 
@@ -49,8 +47,13 @@ def _adjusted(n: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _pava(values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
+    """SciPy's weighted isotonic regression (pool-adjacent-violators)."""
     if values.size <= 1:
         return values
+    # Imported here: scipy.optimize takes over half a second to import, and simulations (which
+    # select the MTD with the vectorised formula below) never need it.
+    from scipy.optimize import isotonic_regression  # noqa: PLC0415
+
     return np.asarray(isotonic_regression(values, weights=weights, increasing=True).x, dtype=np.float64)
 
 
@@ -100,14 +103,17 @@ def select_mtd(design: BoinDesign, n: Sequence[int], y: Sequence[int], bound_mtd
         it = iter(values.tolist())
         return [next(it) if t else None for t in treated]
 
+    # Imported here: scipy.special is slow to import and only the report needs it.
+    from scipy.special import betaincc, betaincinv  # noqa: PLC0415
+
     phat_all, weight_all = _adjusted(n_arr[treated], y_arr[treated])
     a, b = y_arr[treated] + 0.05, n_arr[treated] - y_arr[treated] + 0.05
     return MtdSelection(
         mtd=mtd,
         estimates=per_dose(_pava(phat_all, weight_all)),
-        ci_lower=per_dose(_pava(np.asarray(beta.ppf(0.025, a, b)), weight_all)),
-        ci_upper=per_dose(_pava(np.asarray(beta.ppf(0.975, a, b)), weight_all)),
-        p_overdose=per_dose(_pava(np.asarray(beta.sf(design.target, a, b)))),
+        ci_lower=per_dose(_pava(np.asarray(betaincinv(a, b, 0.025)), weight_all)),
+        ci_upper=per_dose(_pava(np.asarray(betaincinv(a, b, 0.975)), weight_all)),
+        p_overdose=per_dose(_pava(np.asarray(betaincc(a, b, design.target)))),
         eliminated=eliminated,
         admissible=[j + 1 for j in admissible],
         selection_estimates=chosen.tolist(),

@@ -104,9 +104,10 @@ def render(
                               strict=True)])  # fmt: skip
         duration = "" if r.duration_months is None else f"; mean duration {r.duration_months:.1f} months"
         sections.append(
-            f"<h3>{escape(s.name)}</h3>{numbers}<p>No MTD in {r.no_mtd_percent:.1f}% of trials; stopped early "
-            f"{r.early_stop_percent:.1f}%; mean sample size {r.mean_sample_size:.1f}; mean DLTs {r.mean_dlts:.1f}"
-            f"{duration}. {r.trials} simulated trials, seed {s.seed}.</p><figure>{_inline(plot.svg)}</figure>"
+            f"<h3>{escape(s.name)}</h3>{numbers}<p>No MTD in {r.no_mtd_percent:.1f}% of trials (stopped for "
+            f"safety {r.safety_stop_percent:.1f}%); mean sample size {r.mean_sample_size:.1f}; "
+            f"mean DLTs {r.mean_dlts:.1f}{duration}. {r.trials} simulated trials, seed {s.seed}.</p>"
+            f"<figure>{_inline(plot.svg)}</figure>"
         )
     html = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(spec.trial.id)}: dose-finding design</title>

@@ -10,9 +10,9 @@ the lowest dose meets the stricter rule; stop once the current dose has ``n_earl
 patients and the decision would keep it there; then escalate (never into an eliminated
 dose), de-escalate or stay. With ``titration`` (R's all-doses titration) one patient per dose
 is treated upward until the first DLT (or the top dose), and the first cohort then fills that
-dose up to a cohort. The MTD is chosen by ``select_mtd``; R's "percentage of early stopping"
-counts every trial without an MTD, which is ``no_mtd_percent`` here (``early_stop_percent``
-counts only the trials stopped for safety before their end).
+dose up to a cohort. The MTD is chosen by ``select_mtd``. ``early_stop_percent`` is R's "percentage of
+early stopping": every trial that ends without an MTD (so it equals ``no_mtd_percent``);
+``safety_stop_percent`` counts only the trials stopped because the lowest dose was too toxic.
 """
 
 from __future__ import annotations
@@ -35,13 +35,14 @@ class OperatingCharacteristics:
     no_mtd_percent: float
     patients_per_dose: list[float]
     dlt_per_dose: list[float]
-    early_stop_percent: float
+    early_stop_percent: float  # trials that ended without an MTD: R BOIN's "percentstop"
     mean_sample_size: float
     mean_dlts: float
     trials: int
     overdose60_percent: float | None = None
     overdose80_percent: float | None = None
     duration_months: float | None = None
+    safety_stop_percent: float = 0.0  # trials stopped because the lowest dose was too toxic
 
 
 def check_truth(truth: Sequence[float], start_dose: int) -> None:
@@ -162,13 +163,14 @@ def summarise(
         no_mtd_percent=float(np.mean(selected < 0) * 100),
         patients_per_dose=n.mean(axis=0).tolist(),
         dlt_per_dose=y.mean(axis=0).tolist(),
-        early_stop_percent=float(early.mean() * 100),
+        early_stop_percent=float(np.mean(selected < 0) * 100),
         mean_sample_size=float(n.sum(axis=1).mean()),
         mean_dlts=float(y.sum(axis=1).mean()),
         trials=n_trials,
         overdose60_percent=overdose60,
         overdose80_percent=overdose80,
         duration_months=duration,
+        safety_stop_percent=float(early.mean() * 100),
     )
 
 

@@ -27,9 +27,8 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import beta
 
-from remission.dosefinding.boundaries import BoinDesign, DoseFindingError
+from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, overdose_probability
 from remission.dosefinding.live import Protocol
 from remission.dosefinding.mtd import select_mtd_batch
 from remission.dosefinding.simulate import OperatingCharacteristics, check_truth, simulate_three_plus_three, summarise
@@ -121,6 +120,13 @@ class _Trials:
         self.titrating = np.full(T, start_dose <= settings.titration_levels)
         self.enrolled = np.zeros(T, dtype=np.int64)
 
+    def _too_toxic_at_lowest(self, n: IntArray, y: IntArray) -> BoolArray:
+        """The extra-safe rule: Pr(p1 > φ | Beta(1 + y, 1 + n − y)) > cutoff_eli − offset."""
+        cut = self.design.cutoff_eli - self.design.offset
+        target = self.design.target
+        flags = [overdose_probability(target, int(a), int(b)) > cut for a, b in zip(n, y, strict=True)]
+        return np.array(flags, dtype=bool)
+
     def _dlt_time(self, dose: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
         t_star = self.rng.weibull(self.shape[dose]) * self.scale[dose]
         return np.minimum(t_star, self.window), t_star < self.window
@@ -182,7 +188,7 @@ class _Trials:
         down1 = first_dose & (here == D)
         if self.design.extrasafe:
             n1, y1 = n_tot[:, 0], y_tot[:, 0]
-            worse = beta.sf(self.design.target, y1 + 1, n1 - y1 + 1) > self.design.cutoff_eli - self.design.offset
+            worse = self._too_toxic_at_lowest(n1, y1)
             stop[down1 & (n1 >= 3) & worse] = True
         else:
             stay_check[down1] = True
@@ -296,7 +302,7 @@ class _Trials:
             if self.design.extrasafe:
                 # bfboin tests the escalation counts only here.
                 ne, ye = self.n[r[i], 0], self.y[r[i], 0]
-                out |= beta.sf(self.design.target, ye + 1, ne - ye + 1) > self.design.cutoff_eli - self.design.offset
+                out |= self._too_toxic_at_lowest(ne, ye)
             stop[i[out]] = True
             new_d[i] = 0
 
