@@ -80,7 +80,9 @@ def test_next_for_the_bundled_hybrid() -> None:
     assert (got["trial"], got["action"], got["dose"], got["dose_label"], got["patients"]) == (
         "NCT07095075", "treat", 3, "100", 3)  # fmt: skip
     got = dose("next", "--protocol", "NCT07095075", "--outcomes", "1N 2N 3NNN 4NTT")
-    assert (got["action"], got["dose"]) == ("treat", 3)
+    assert (got["action"], got["dose"], got["admissible"]) == ("treat", 3, [1, 2, 3, 4, 5])
+    got_out = dose("next", "--protocol", "NCT07095075", "--outcomes", "1N 2N 3NNN 4NTT 3NNN 4TTN")
+    assert (got_out["eliminated"], got_out["admissible"]) == ([4, 5], [1, 2, 3])
     assert got["decision_table"] == {"n": 3, "escalate_if_dlt_le": 0, "deescalate_if_dlt_ge": 2, "eliminate_if_dlt_ge": 3}
 
 

@@ -38,7 +38,9 @@ def next_summary(protocol: Protocol, result: NextAction) -> dict[str, Any]:
     return {
         "action": result.action, "dose": result.dose, "dose_label": label, "patients": result.patients,
         "phase": result.phase, "reasons": result.reasons, "n": result.n, "y": result.y, "pending": result.pending,
-        "eliminated": result.eliminated, "backfill_open": result.backfill_open,
+        "eliminated": result.eliminated,
+        "admissible": [j for j in range(1, len(protocol.doses) + 1) if j not in result.eliminated],
+        "backfill_open": result.backfill_open,
         "decision_table": None if result.decision_row is None else asdict(result.decision_row),
         "mtd": None if result.mtd is None else mtd_summary(result.mtd),
     }  # fmt: skip
