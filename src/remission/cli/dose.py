@@ -132,6 +132,22 @@ def select_mtd_command(
     out.print(table)
 
 
+class Accrual(StrEnum):
+    UNIFORM = "uniform"
+    POISSON = "poisson"
+
+
+class Assign(StrEnum):
+    HIGHEST = "highest"
+    LOWEST = "lowest"
+    RANDOM = "random"
+
+
+class Rules(StrEnum):
+    PAPER = "paper"
+    BFBOIN = "bfboin"
+
+
 class DesignName(StrEnum):
     BOIN = "boin"
     BF_BOIN = "bf-boin"
@@ -164,10 +180,10 @@ def simulate(
     backfill_cap: Annotated[int, typer.Option("--backfill-cap", help="Patients per dose, backfill included.")] = 12,
     accrual_per_month: Annotated[float, typer.Option("--accrual-per-month")] = 3.0,
     dlt_window_months: Annotated[float, typer.Option("--dlt-window-months")] = 1.0,
-    accrual: Annotated[str, typer.Option(help="uniform (the app) or poisson (the paper).")] = "uniform",
-    backfill_assign: Annotated[str, typer.Option("--backfill-assign", help="highest, lowest or random.")] = "highest",
+    accrual: Annotated[Accrual, typer.Option(help="uniform (the app) or poisson (the paper).")] = Accrual.UNIFORM,
+    backfill_assign: Annotated[Assign, typer.Option("--backfill-assign", help="Open dose first.")] = Assign.HIGHEST,
     response: Annotated[str | None, typer.Option(help="True response probability per dose (default 1).")] = None,
-    backfill_rules: Annotated[str, typer.Option("--backfill-rules", help="paper or bfboin.")] = "paper",
+    backfill_rules: Annotated[Rules, typer.Option("--backfill-rules", help="BF-BOIN rules.")] = Rules.PAPER,
     titration_levels: Annotated[int, typer.Option("--titration-levels", help="atd-bf-boin: titrated doses.")] = 2,
     grade2: Annotated[str | None, typer.Option(help="atd-bf-boin: P(grade ≥ 2 toxicity) per dose.")] = None,
     max_n: Annotated[int | None, typer.Option("--max-n", help="Total patients, backfill included.")] = None,
@@ -183,7 +199,7 @@ def simulate(
             resp = None if response is None else _numbers(response, "--response", float)
             g2 = None if grade2 is None else _numbers(grade2, "--grade2", float)
             oc = simulate_protocol(protocol, _numbers(truth, "--truth", float), resp, g2, accrual_per_month,
-                                   accrual, trials, seed)  # type: ignore[arg-type]  # fmt: skip
+                                   "poisson" if accrual is Accrual.POISSON else "uniform", trials, seed)  # fmt: skip
         else:
             label = design_name.value
             options = {
@@ -191,8 +207,9 @@ def simulate(
                 "cohort_size": cohort_size, "cohorts": cohorts, "n_earlystop": n_earlystop, "start_dose": start_dose,
                 "titration": titration, "p_saf": p_saf, "p_tox": p_tox, "cutoff_eli": cutoff_eli,
                 "extrasafe": extrasafe, "offset": offset, "bound_mtd": bound_mtd, "backfill_cap": backfill_cap,
-                "accrual_per_month": accrual_per_month, "dlt_window_months": dlt_window_months, "accrual": accrual,
-                "backfill_assign": backfill_assign, "backfill_rules": backfill_rules,
+                "accrual_per_month": accrual_per_month, "dlt_window_months": dlt_window_months,
+                "accrual": accrual.value, "backfill_assign": backfill_assign.value,
+                "backfill_rules": backfill_rules.value,
                 "response": None if response is None else _numbers(response, "--response", float),
                 "titration_levels": titration_levels, "max_n": max_n,
                 "grade2": None if grade2 is None else _numbers(grade2, "--grade2", float),

@@ -31,6 +31,7 @@ from remission.dosefinding.mtd import MtdSelection, eliminated_doses, select_mtd
 from remission.dosefinding.outcomes import Patient, counts
 
 Action = Literal["treat", "backfill", "wait", "stop"]
+Phase = Literal["titration", "boin", "3+3", "complete"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class NextAction:
     action: Action
     dose: int | None  # 1-based dose for the next patient(s)
     patients: int  # how many to enrol there now
-    phase: Literal["titration", "boin", "3+3", "complete"]
+    phase: Phase
     reasons: list[str]
     n: list[int]
     y: list[int]
@@ -115,16 +116,16 @@ class _State:
     total: int
     responded: list[bool]
 
-    def answer(self, action: Action, dose: int | None, k: int, phase: str, reasons: list[str],
+    def answer(self, action: Action, dose: int | None, k: int, phase: Phase, reasons: list[str],
                row: BoundaryRow | None = None, mtd: MtdSelection | None = None) -> NextAction:  # fmt: skip
         gone = [j + 1 for j, e in enumerate(self.eliminated) if e]
-        return NextAction(action, dose, k, phase, reasons, self.n, self.y, self.pending, gone, row, mtd)  # type: ignore[arg-type]
+        return NextAction(action, dose, k, phase, reasons, self.n, self.y, self.pending, gone, row, mtd)
 
     @property
     def remaining(self) -> int:
         return self.protocol.sample_size - self.total
 
-    def treat(self, dose: int, k: int, phase: str, reasons: list[str], row: BoundaryRow | None = None) -> NextAction:
+    def treat(self, dose: int, k: int, phase: Phase, reasons: list[str], row: BoundaryRow | None = None) -> NextAction:
         return self.answer("treat", dose, min(k, self.remaining), phase, reasons, row)
 
     def finish(self, reasons: list[str], row: BoundaryRow | None = None) -> NextAction:
