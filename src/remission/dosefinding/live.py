@@ -12,6 +12,9 @@ with its chained selectors (ideas only). The chain is:
    cohort (the index patient counts; R BOIN's titration does this) and the next design carries
    on from there; ``next_design`` lets the next design decide at once on the single patient.
    Without a trigger, titration ends above its last level and cohorts start at the next dose.
+   Simon's designs 2-4 differ otherwise in dose steps (fixed here by the protocol's doses) and
+   in counting toxicity of later courses (design 4), which a single-infusion cell product does
+   not have; so one titration rule covers them.
 2. **BOIN** (Liu & Yuan 2015) on every patient treated so far, titration patients included:
    decisions from the boundary table at the current dose, elimination (permanent) by the Beta
    rule, the trial stopped if the lowest dose is eliminated (or by ``extrasafe``), and

@@ -33,6 +33,7 @@ class Scenario(BaseModel):
     cutoff_eli: float = 0.95
     extrasafe: bool = False
     offset: float = 0.05
+    stay_at_one_third: bool = False
     bound_mtd: bool = False
     backfill_cap: int = Field(12, ge=1, le=100)
     accrual_per_month: float = Field(3.0, gt=0)
@@ -48,7 +49,8 @@ class Scenario(BaseModel):
     def boin(self) -> BoinDesign:
         return BoinDesign(target=self.target, cohort_size=self.cohort_size, n_cohorts=self.cohorts,
                           n_earlystop=self.n_earlystop, p_saf=self.p_saf, p_tox=self.p_tox,
-                          cutoff_eli=self.cutoff_eli, extrasafe=self.extrasafe, offset=self.offset)  # fmt: skip
+                          cutoff_eli=self.cutoff_eli, extrasafe=self.extrasafe, offset=self.offset,
+                          stay_at_one_third=self.stay_at_one_third)  # fmt: skip
 
     def backfill(self) -> BackfillSettings:
         hybrid = self.design == "atd-bf-boin"
