@@ -173,3 +173,18 @@ def test_bf_boin_conflict_pooling() -> None:
     assert (got.action, got.dose, got.patients) == ("treat", 2, 3), got.reasons
     # Without backfill the same counts are plain BOIN at 200: escalate.
     assert step("1N 2N 3NRN b3TT 4NNN", HYBRID).dose == 5
+
+
+def test_dlt_windows_from_treatment_dates() -> None:
+    from datetime import date
+
+    from remission.dosefinding.outcomes import patients_from_records
+
+    records = [{"dose": 1, "dlt": False}, {"dose": 2, "dlt": False}, {"dose": 3, "dlt": False},
+               {"dose": 3, "treated_on": "2026-11-01"}, {"dose": 3, "dlt": "pending", "treated_on": "2026-11-10"}]  # fmt: skip
+    patients = patients_from_records(records, DOSES, "test")
+    # 28-day window: 2026-11-01 + 28 days = 2026-11-29 (closed by 2026-12-01); 2026-11-10 + 28 = 2026-12-08.
+    got = next_action(HYBRID, patients, as_of=date(2026, 12, 1))
+    assert got.action == "wait"
+    assert "patient 4 (dose 3): DLT window closed on 2026-11-29; record the outcome" in got.reasons
+    assert "patient 5 (dose 3): DLT window closes on 2026-12-08" in got.reasons

@@ -277,6 +277,7 @@ def next_command(
     protocol_name: Annotated[str, typer.Option("--protocol", help="A protocol file (TOML) or a bundled trial id.")],
     data: Annotated[Path | None, typer.Option("--data", help="Patients so far: .json, .csv or notation.")] = None,
     outcomes: Annotated[str | None, typer.Option("--outcomes", help='Patients so far, e.g. "1N 2N 3NNT".')] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Today for the DLT windows (default: today).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The next action for a running trial (treat, backfill, wait or stop), the dose, and why;
@@ -292,7 +293,11 @@ def next_command(
         except DoseFindingError as exc:
             raise fail(str(exc), 2) from None
     try:
-        result = next_action(protocol, patients)
+        today = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise fail(f"--as-of {as_of!r}: expected a date, YYYY-MM-DD", 2) from None
+    try:
+        result = next_action(protocol, patients, today)
     except DoseFindingError as exc:
         raise fail(str(exc), 2) from None
     if as_json:

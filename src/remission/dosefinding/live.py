@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Literal
 
 from remission.dosefinding.boundaries import BoinDesign, BoundaryRow, Decision, DoseFindingError
@@ -60,7 +61,6 @@ class Backfill:
     as the paper's abstract and the reference notes state them."""
 
     cap: int = 12
-    dlt_window_days: int = 28
     rules: Literal["paper", "bfboin"] = "paper"
     assign: Literal["highest", "lowest"] = "highest"
     require_response: bool = True
@@ -75,6 +75,7 @@ class Protocol:
     backfill: Backfill | None = None
     max_n: int | None = None  # default: the BOIN design's cohorts × cohort size
     start_dose: int = 1
+    dlt_window_days: int = 28
 
     def __post_init__(self) -> None:
         if not self.doses:
@@ -118,6 +119,7 @@ class _State:
     eliminated: list[bool]
     total: int
     responded: list[bool]
+    window_notes: list[str]
 
     def answer(self, action: Action, dose: int | None, k: int, phase: Phase, reasons: list[str],
                row: BoundaryRow | None = None, mtd: MtdSelection | None = None) -> NextAction:  # fmt: skip
@@ -134,7 +136,7 @@ class _State:
     def finish(self, reasons: list[str], row: BoundaryRow | None = None) -> NextAction:
         if any(self.pending):
             return self.answer("wait", None, 0, "complete", [*reasons, "waiting for the open DLT windows before"
-                               " selecting the MTD"], row)  # fmt: skip
+                               " selecting the MTD", *self.window_notes], row)  # fmt: skip
         chosen = select_mtd(self.protocol.boin, self.n, self.y)
         text = "no MTD: every dose is too toxic" if chosen.mtd is None else f"MTD: dose {chosen.mtd}"
         return self.answer("stop", None, 0, "complete", [*reasons, text], row, chosen)
@@ -197,12 +199,29 @@ def _eliminated(protocol: Protocol, patients: Sequence[Patient]) -> list[bool]:
     return out
 
 
-def next_action(protocol: Protocol, patients: Sequence[Patient]) -> NextAction:
-    """What to do now (see the module docstring)."""
+def _window_notes(protocol: Protocol, patients: Sequence[Patient], as_of: date | None) -> list[str]:
+    """For patients still pending and with a treatment date: when their DLT window closes, or
+    that it has closed and the outcome should be recorded (patients are named by position)."""
+    notes = []
+    for i, p in enumerate(patients, start=1):
+        if p.dlt is not None or p.treated_on is None:
+            continue
+        closes = p.treated_on + timedelta(days=protocol.dlt_window_days)
+        if as_of is not None and closes <= as_of:
+            notes.append(f"patient {i} (dose {p.dose}): DLT window closed on {closes.isoformat()}; record the outcome")
+        else:
+            notes.append(f"patient {i} (dose {p.dose}): DLT window closes on {closes.isoformat()}")
+    return notes
+
+
+def next_action(protocol: Protocol, patients: Sequence[Patient], as_of: date | None = None) -> NextAction:
+    """What to do now (see the module docstring). ``as_of`` (the caller's today) lets the
+    reasons say which open DLT windows have in fact closed, from the treatment dates."""
     doses = len(protocol.doses)
     n, y, pending = counts(patients, doses)
     responded = [any(p.response for p in patients if p.dose == j + 1) for j in range(doses)]
-    state = _State(protocol, n, y, pending, _eliminated(protocol, patients), len(patients), responded)
+    notes = _window_notes(protocol, patients, as_of)
+    state = _State(protocol, n, y, pending, _eliminated(protocol, patients), len(patients), responded, notes)
     if state.eliminated[0]:
         return state.answer("stop", None, 0, "complete", [
             f"dose 1 is eliminated (Pr(DLT rate > {protocol.boin.target}) > {protocol.boin.cutoff_eli}, or the "
@@ -226,9 +245,10 @@ def next_action(protocol: Protocol, patients: Sequence[Patient]) -> NextAction:
             spec = protocol.backfill
             assert spec is not None
             dose = max(open_doses) if spec.assign == "highest" else min(open_doses)
-            action = state.answer("backfill", dose, 1, phase, [waiting, *why, f"backfill one patient at dose {dose}"])
+            reasons = [waiting, *state.window_notes, *why, f"backfill one patient at dose {dose}"]
+            action = state.answer("backfill", dose, 1, phase, reasons)
         else:
-            action = state.answer("wait", None, 0, phase, [waiting, *why])
+            action = state.answer("wait", None, 0, phase, [waiting, *state.window_notes, *why])
         return _with_backfill(action, open_doses)
     status = _titration(protocol, groups)
     size = protocol.boin.cohort_size

@@ -39,6 +39,7 @@ class DesignSection(_Strict):
     p_saf: float | None = None
     p_tox: float | None = None
     start_dose: int = Field(1, ge=1)
+    dlt_window_days: int = Field(28, ge=1, le=365)
 
 
 class TitrationSection(_Strict):
@@ -49,7 +50,6 @@ class TitrationSection(_Strict):
 
 class BackfillSection(_Strict):
     cap: int = Field(12, ge=1, le=100)
-    dlt_window_days: int = Field(28, ge=1, le=365)
     rules: Literal["paper", "bfboin"] = "paper"
     assign: Literal["highest", "lowest"] = "highest"
     require_response: bool = True
@@ -70,7 +70,8 @@ class ProtocolFile(_Strict):
         titration = None if self.titration is None else Titration(**self.titration.model_dump())
         backfill = None if self.backfill is None else Backfill(**self.backfill.model_dump())
         return Protocol(self.trial.doses, boin=boin, escalation=d.escalation, titration=titration,
-                        backfill=backfill, max_n=d.max_n, start_dose=d.start_dose)  # fmt: skip
+                        backfill=backfill, max_n=d.max_n, start_dose=d.start_dose,
+                        dlt_window_days=d.dlt_window_days)  # fmt: skip
 
 
 def read_protocol(text: str, source: str = "protocol") -> tuple[ProtocolFile, Protocol]:

@@ -78,6 +78,7 @@ def render(
         ["cohort size", design.cohort_size], ["maximum sample size", protocol.sample_size],
         ["n_earlystop", design.n_earlystop], ["elimination cut-off", design.cutoff_eli],
         ["extra-safe stopping", "yes" if design.extrasafe else "no"], ["starting dose", protocol.start_dose],
+        ["DLT window", f"{protocol.dlt_window_days} days"],
     ]  # fmt: skip
     if protocol.titration is not None:
         t = protocol.titration
@@ -86,7 +87,7 @@ def render(
                            f"then {t.on_trigger.replace('_', ' ')}"])  # fmt: skip
     if protocol.backfill is not None:
         b = protocol.backfill
-        parameters.append(["backfill (BF-BOIN)", f"cap {b.cap} per dose, DLT window {b.dlt_window_days} days, "
+        parameters.append(["backfill (BF-BOIN)", f"cap {b.cap} per dose, "
                            f"{b.rules} rules, {b.assign} open dose first, "
                            f"{'a response needed' if b.require_response else 'no response needed'}"])  # fmt: skip
     table = _table(["n at dose", "escalate if DLT ≤", "de-escalate if DLT ≥", "eliminate if DLT ≥"],

@@ -455,7 +455,7 @@ def simulate_protocol(
     settings = BackfillSettings(
         cap=spec.cap if spec else 12,
         accrual_per_month=accrual_per_month,
-        dlt_window_months=(spec.dlt_window_days if spec else 28) / DAYS_PER_MONTH,
+        dlt_window_months=protocol.dlt_window_days / DAYS_PER_MONTH,
         accrual=accrual,
         assign=spec.assign if spec else "highest",
         rules=spec.rules if spec else "paper",

@@ -4,6 +4,7 @@ simulated operating characteristics. Stateless computations over the dosefinding
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
@@ -83,6 +84,7 @@ class NextIn(BaseModel):
     protocol_toml: str | None = Field(None, description="Or the text of a protocol file.")
     outcomes: str | None = Field(None, description='Patients so far in the notation, e.g. "1N 2N 3NNT".')
     patients: list[dict[str, Any]] | None = Field(None, description="Or patient records (dose, dlt, ...).")
+    as_of: date | None = Field(None, description="Today, for the DLT windows of dated patients (default: today).")
 
 
 @router.post("/next")
@@ -97,7 +99,8 @@ def next_dose(body: NextIn) -> dict[str, Any]:
             raise DoseFindingError("give outcomes or patients, not both")
         patients = (patients_from_records(body.patients, protocol.doses, "patients") if body.patients is not None
                     else parse_outcomes(body.outcomes or "", len(protocol.doses)))  # fmt: skip
-        return {"trial": spec.trial.id, **next_summary(protocol, next_action(protocol, patients))}
+        today = body.as_of or date.today()
+        return {"trial": spec.trial.id, **next_summary(protocol, next_action(protocol, patients, today))}
     except DoseFindingError as exc:
         raise _refused(exc) from None
 
