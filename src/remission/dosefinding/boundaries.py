@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
 
 
 class DoseFindingError(ValueError):
@@ -42,9 +45,11 @@ def overdose_probability(target: float, n: int, y: int) -> float:
     return sum(math.comb(m, k) * target**k * (1 - target) ** (m - k) for k in range(y + 1))
 
 
+@lru_cache(maxsize=4096)
 def first_dlt_count_over(target: float, n: int, cutoff: float) -> int | None:
     """The smallest number of DLTs in ``n`` patients whose posterior Pr(p > target) exceeds
-    ``cutoff``; None under 3 patients (BOIN eliminates no dose before 3 are treated)."""
+    ``cutoff``; None under 3 patients (BOIN eliminates no dose before 3 are treated). Cached:
+    every table, simulation and replay asks for the same few (target, n, cutoff)."""
     if n < 3:
         return None
     return next((y for y in range(1, n + 1) if overdose_probability(target, n, y) > cutoff), None)
@@ -146,3 +151,27 @@ class BoinDesign:
         """With ``extrasafe``: stop the trial when the lowest dose has ``n`` ≥ 3 patients and at
         least this many DLTs (posterior Pr(p1 > φ) > cutoff_eli − offset)."""
         return first_dlt_count_over(self.target, n, self.cutoff_eli - self.offset)
+
+
+@dataclass(frozen=True)
+class BoundaryArrays:
+    """The decision table as arrays indexed by n = 0..size, for vectorised simulation: DLT counts
+    at or below ``escalate`` escalate, at or above ``deescalate`` de-escalate, at or above
+    ``eliminate`` eliminate, at or above ``stop`` (the lowest dose, extra-safe) stop the trial.
+    A cut that does not exist (n = 0, or too few patients to eliminate) is size + 1: never met."""
+
+    escalate: NDArray[np.int64]
+    deescalate: NDArray[np.int64]
+    eliminate: NDArray[np.int64]
+    stop: NDArray[np.int64]
+
+
+def boundary_arrays(design: BoinDesign, size: int) -> BoundaryArrays:
+    never = size + 1
+    rows = [design.row(m) for m in range(1, size + 1)]
+    return BoundaryArrays(
+        escalate=np.array([-1] + [r.escalate_if_dlt_le for r in rows], dtype=np.int64),
+        deescalate=np.array([never] + [r.deescalate_if_dlt_ge for r in rows], dtype=np.int64),
+        eliminate=np.array([never] + [r.eliminate_if_dlt_ge or never for r in rows], dtype=np.int64),
+        stop=np.array([never] + [design.stop_boundary(m) or never for m in range(1, size + 1)], dtype=np.int64),
+    )

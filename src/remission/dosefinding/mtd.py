@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, first_dlt_count_over
+from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, boundary_arrays, first_dlt_count_over
 
 FloatArray = NDArray[np.float64]
 
@@ -129,14 +129,12 @@ def select_mtd_batch(
     weighted isotonic regression is the max-min formula of Robertson, Wright & Dykstra (1988,
     Theorem 1.4.4): x̂_i = max_{lo≤j≤i} min_{i≤k≤hi} Av(j..k), computed for every row at once."""
     trials, doses = n.shape
-    limit = int(n.max(initial=0)) + 1
-    cuts = np.array([first_dlt_count_over(design.target, m, design.cutoff_eli) or limit + 1 for m in range(limit)])
-    hit = (n >= 3) & (y >= cuts[n])
+    cuts = boundary_arrays(design, int(n.max(initial=0)))
+    hit = (n >= 3) & (y >= cuts.eliminate[n])
     first_hit = np.where(hit.any(axis=1), hit.argmax(axis=1), doses)
     stopped = first_hit == 0
     if design.extrasafe:
-        stops = np.array([design.stop_boundary(m) or limit + 1 for m in range(limit)])
-        stopped |= (n[:, 0] >= 3) & (y[:, 0] >= stops[n[:, 0]])
+        stopped |= (n[:, 0] >= 3) & (y[:, 0] >= cuts.stop[n[:, 0]])
     treated = n > 0
     lo = treated.argmax(axis=1)
     last_treated = doses - 1 - treated[:, ::-1].argmax(axis=1)

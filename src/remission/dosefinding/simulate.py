@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from remission.dosefinding.boundaries import BoinDesign, DoseFindingError
+from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, boundary_arrays
 from remission.dosefinding.mtd import select_mtd_batch
 
 IntArray = NDArray[np.int64]
@@ -55,17 +55,6 @@ def check_truth(truth: Sequence[float], start_dose: int) -> None:
         raise DoseFindingError(f"start_dose = {start_dose} is out of range (allowed: 1 to {len(truth)})")
 
 
-def _tables(design: BoinDesign, size: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Escalation, de-escalation, elimination and extrasafe-stop cuts indexed by n (0..size)."""
-    never = size + 1
-    rows = [design.row(m) for m in range(1, size + 1)]
-    escalate = np.array([-1] + [r.escalate_if_dlt_le for r in rows])
-    deescalate = np.array([never] + [r.deescalate_if_dlt_ge for r in rows])
-    eliminate = np.array([never] + [never if r.eliminate_if_dlt_ge is None else r.eliminate_if_dlt_ge for r in rows])
-    stop = np.array([never] + [design.stop_boundary(m) or never for m in range(1, size + 1)])
-    return escalate, deescalate, eliminate, stop
-
-
 def simulate_boin(
     design: BoinDesign,
     truth: Sequence[float],
@@ -83,7 +72,8 @@ def simulate_boin(
     p = np.asarray(truth, dtype=np.float64)
     doses, size, max_n = p.size, design.cohort_size, design.max_n
     titration = titration and size > 1
-    b_e, b_d, b_elim, b_stop = _tables(design, max_n + size + doses)
+    cuts = boundary_arrays(design, max_n + size + doses)
+    b_e, b_d, b_elim, b_stop = cuts.escalate, cuts.deescalate, cuts.eliminate, cuts.stop
     rows = np.arange(n_trials)
     n = np.zeros((n_trials, doses), dtype=np.int64)
     y = np.zeros((n_trials, doses), dtype=np.int64)

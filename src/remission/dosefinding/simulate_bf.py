@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, overdose_probability
+from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, boundary_arrays, overdose_probability
 from remission.dosefinding.live import Protocol
 from remission.dosefinding.mtd import select_mtd_batch
 from remission.dosefinding.simulate import OperatingCharacteristics, check_truth, simulate_three_plus_three, summarise
@@ -92,12 +92,10 @@ class _Trials:
         self.window, self.cap = settings.dlt_window_months, settings.cap
         self.shape, self.scale = _weibull(p, self.window)
         limit = design.max_n + self.doses * (self.cap + 2) + self.size
-        rows = [design.row(m) for m in range(1, limit + 1)]
-        # Index 0 stands for n = 1 (bfboin reads the table at max(1, n)).
-        self.b_e = np.array([rows[0].escalate_if_dlt_le] + [r.escalate_if_dlt_le for r in rows])
-        self.b_d = np.array([rows[0].deescalate_if_dlt_ge] + [r.deescalate_if_dlt_ge for r in rows])
-        never = limit + 1
-        self.b_x = np.array([never] + [never if r.eliminate_if_dlt_ge is None else r.eliminate_if_dlt_ge for r in rows])
+        cuts = boundary_arrays(design, limit)
+        # Index 0 stands for n = 1: bfboin reads the table at max(1, n).
+        self.b_e, self.b_d, self.b_x = cuts.escalate.copy(), cuts.deescalate.copy(), cuts.eliminate
+        self.b_e[0], self.b_d[0] = self.b_e[1], self.b_d[1]
         T, J = n_trials, self.doses
         self.clock = np.zeros(T)
         self.first = np.ones(T, dtype=bool)
