@@ -26,7 +26,7 @@ with its chained selectors (ideas only). The chain is:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -249,7 +249,7 @@ def next_action(protocol: Protocol, patients: Sequence[Patient], as_of: date | N
             action = state.answer("backfill", dose, 1, phase, reasons)
         else:
             action = state.answer("wait", None, 0, phase, [waiting, *state.window_notes, *why])
-        return _with_backfill(action, open_doses)
+        return replace(action, backfill_open=open_doses)
     status = _titration(protocol, groups)
     size = protocol.boin.cohort_size
     if status.running:
@@ -273,10 +273,6 @@ def next_action(protocol: Protocol, patients: Sequence[Patient], as_of: date | N
         return state.treat(current, size - len(last) % size, protocol.escalation,
                            [f"the cohort at dose {current} has {len(last) % size} of {size} patients"])  # fmt: skip
     return _escalate(state, current, reasons)
-
-
-def _with_backfill(action: NextAction, open_doses: list[int]) -> NextAction:
-    return NextAction(**{**action.__dict__, "backfill_open": open_doses})
 
 
 def _backfill_open(state: _State, current: int) -> tuple[list[int], list[str]]:
