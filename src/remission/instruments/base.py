@@ -44,6 +44,15 @@ def known_names(names: list[str], vocabulary: Collection[str], item: str) -> lis
     return sorted(set(names))
 
 
+def every_key(mapping: Mapping[str, object], vocabulary: Collection[str], what: str, needs: str) -> None:
+    """A mapping that must hold every name of ``vocabulary`` (``null`` when not assessed) and no
+    other: an error names the unknown ones, or the missing ones."""
+    known_names(list(mapping), vocabulary, what)
+    absent = [name for name in vocabulary if name not in mapping]
+    if absent:
+        raise ValueError(f"every {what} needs {needs} (null when not assessed); missing: {', '.join(absent)}")
+
+
 def require_one_unit(model: BaseModel, first: str, second: str) -> None:
     """A value the input may give in either of two units: one of them must be there (``null``
     meaning unknown), not both."""

@@ -10,6 +10,7 @@ from remission.instruments.base import (
     InstrumentResult,
     category,
     disjoint,
+    every_key,
     known_names,
     verdict,
 )
@@ -39,12 +40,7 @@ class EssdaiInput(InstrumentInput):
     @field_validator("activity_levels")
     @classmethod
     def _levels(cls, levels: dict[str, int | None]) -> dict[str, int | None]:
-        unknown = sorted(set(levels) - set(ESSDAI_DOMAINS))
-        if unknown:
-            raise ValueError(f"unknown domain {', '.join(unknown)}; domains: {', '.join(ESSDAI_DOMAINS)}")
-        absent = [d for d in ESSDAI_DOMAINS if d not in levels]
-        if absent:
-            raise ValueError(f"every domain needs a level (null when not assessed); missing: {', '.join(absent)}")
+        every_key(levels, ESSDAI_DOMAINS, "domain", "a level")
         for domain, level in levels.items():
             allowed = ESSDAI_DOMAINS[domain][1]
             if level is not None and level not in allowed:

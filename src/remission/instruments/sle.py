@@ -16,6 +16,7 @@ from remission.instruments.base import (
     all_of,
     best_per_domain,
     disjoint,
+    every_key,
     known_names,
     verdict,
 )
@@ -255,10 +256,7 @@ class Bilag2004Input(InstrumentInput):
     @field_validator("grades")
     @classmethod
     def _systems(cls, grades: dict[str, Grade | None]) -> dict[str, Grade | None]:
-        known_names(list(grades), BILAG_SYSTEMS, "system")
-        absent = [s for s in BILAG_SYSTEMS if s not in grades]
-        if absent:
-            raise ValueError(f"every system needs a grade A-E (null when not assessed); missing: {', '.join(absent)}")
+        every_key(grades, BILAG_SYSTEMS, "system", "a grade A-E")
         return grades
 
 
@@ -303,7 +301,8 @@ class Sri4Input(InstrumentInput):
     @field_validator("bilag_baseline", "bilag_followup")
     @classmethod
     def _systems(cls, grades: dict[str, Grade | None]) -> dict[str, Grade | None]:
-        return Bilag2004Input._systems(grades)
+        every_key(grades, BILAG_SYSTEMS, "system", "a grade A-E")
+        return grades
 
 
 class Sri4Result(InstrumentResult):
