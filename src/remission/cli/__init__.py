@@ -21,6 +21,7 @@ from remission.cli.dose import dose_app
 from remission.cli.output import JsonOpt, err, out
 from remission.cli.output import fail as _fail
 from remission.cli.output import print_json as _print_json
+from remission.cli.screen import screen as screen_command
 from remission.domain.trial import Trial, TrialSummary
 from remission.instruments.base import InstrumentError
 from remission.instruments.catalogue import CATALOGUE, UnknownInstrument
@@ -40,6 +41,7 @@ trials_app = typer.Typer(help="The trial registry.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(trials_app, name="trials")
 app.add_typer(dose_app, name="dose")
+app.command("screen")(screen_command)
 
 
 def _registry() -> Registry:
@@ -377,4 +379,3 @@ def serve(
 
 if __name__ == "__main__":
     app()
-

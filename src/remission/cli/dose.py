@@ -261,7 +261,7 @@ def load_patients(path: Path, labels: list[str]) -> list[Patient]:
             data = json.loads(text)
             records = data.get("patients") if isinstance(data, dict) else data
             if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-                raise DoseFindingError(f"{path}: expected a list of patient records or {{\"patients\": [...]}}")
+                raise DoseFindingError(f'{path}: expected a list of patient records or {{"patients": [...]}}')
             return patients_from_records(records, labels, str(path))
         if path.suffix.lower() == ".csv":
             return patients_from_records(list(csv.DictReader(io.StringIO(text))), labels, str(path))

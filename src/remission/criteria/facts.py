@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from remission.criteria.profile import schema
 from remission.criteria.units import CANONICAL
 
 LAB_LABELS: dict[str, str] = {
@@ -128,8 +129,6 @@ _FACT_LABELS: dict[str, str] = {
 @cache
 def boolean_facts() -> dict[str, str]:
     """Every yes/no field of the contract, by dotted path, with its label."""
-    from remission.criteria.profile import schema
-
     found: dict[str, str] = {}
 
     def walk(node: dict[str, Any], path: str) -> None:

@@ -30,8 +30,8 @@ from remission.criteria.predicates import (
     Measure,
     OtherAutoimmune,
     Positive,
-    Pregnant,
     PregnancyTest,
+    Pregnant,
     RelapsedRefractory,
     SexIs,
 )
@@ -87,7 +87,9 @@ def parse(data: Any, where: str = "rule") -> Node:
     if len(ops) != 1:
         found = ", ".join(map(str, keys))
         if not ops:
-            raise ExpressionError(where, f"no known expression among keys {found}; known: {', '.join([*COMBINATORS, *LEAVES])}")
+            raise ExpressionError(
+                where, f"no known expression among keys {found}; known: {', '.join([*COMBINATORS, *LEAVES])}"
+            )
         raise ExpressionError(where, f"one expression per mapping, found {', '.join(ops)}")
     cls = LEAVES[ops[0]]
     try:

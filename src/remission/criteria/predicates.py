@@ -21,7 +21,6 @@ from remission.criteria.facts import CONDITIONS, LAB_LABELS, MEASURES, PLAIN_MEA
 from remission.criteria.logic import Context, Node, Outcome, known, unknown
 from remission.criteria.profile import Measured, num
 from remission.criteria.units import CANONICAL, FACTORS, convert
-from remission.domain.vocab import DiseaseCode
 
 ANA_MIN_TITRE = 80
 DiagnosisCode = Literal["SLE", "SSC", "AAV", "IIM", "SJS", "RA", "TAK", "IGG4RD", "other"]
@@ -75,7 +74,9 @@ class Measure(Leaf):
 
     @model_validator(mode="after")
     def _thresholds(self) -> Measure:
-        if not any(x is not None for x in (self.at_least, self.at_most, self.above, self.below, self.equals, self.between)):
+        if not any(
+            x is not None for x in (self.at_least, self.at_most, self.above, self.below, self.equals, self.between)
+        ):
             raise ValueError("a measure needs a threshold: at_least, at_most, above, below, equals or between")
         if self.scale == "xULN" and self.measure not in FACTORS:
             raise ValueError(f"{self.measure} is not a lab, so it has no ULN")
@@ -92,7 +93,13 @@ class Measure(Leaf):
     def needs(self) -> str:
         u = "" if self.scale == "value" else " x ULN"
         parts = []
-        for word, value in (("≥", self.at_least), ("≤", self.at_most), (">", self.above), ("<", self.below), ("=", self.equals)):
+        for word, value in (
+            ("≥", self.at_least),
+            ("≤", self.at_most),
+            (">", self.above),
+            ("<", self.below),
+            ("=", self.equals),
+        ):
             if value is not None:
                 parts.append(f"{word} {num(value)}{u}")
         if self.between is not None:
@@ -186,7 +193,9 @@ class Condition(Leaf):
                 checks.append((name.replace("_", " "), record.get(name), wanted))
         if self.types is not None:
             recorded = record.get("types") or []
-            checks.append(("of type " + "/".join(self.types), bool(set(recorded) & set(self.types)) if recorded else None, True))
+            checks.append(
+                ("of type " + "/".join(self.types), bool(set(recorded) & set(self.types)) if recorded else None, True)
+            )
         if self.min_grade is not None:
             grade = record.get("acute_grade")
             checks.append((f"grade ≥ {self.min_grade}", None if grade is None else grade >= self.min_grade, True))
@@ -269,10 +278,22 @@ class Disease(Leaf):
     op: ClassVar[str] = "disease"
     disease: DiagnosisCode
     subtype: list[Subtype] | None = None
+    labels: list[str] | None = None  # for ``other``: words of the diagnosis label ("myasthenia")
+
+    def _name(self) -> str:
+        if self.disease == "other" and self.labels:
+            return "/".join(self.labels)
+        return DISEASE_LABELS.get(self.disease, self.disease)
 
     def matches(self, diagnosis: dict[str, Any] | Any) -> Outcome:
         if diagnosis.get("code") != self.disease:
-            return known(False, f"{diagnosis_label(diagnosis)}, not {DISEASE_LABELS.get(self.disease, self.disease)}")
+            return known(False, f"{diagnosis_label(diagnosis)}, not {self._name()}")
+        if self.labels is not None:
+            label = (diagnosis.get("label") or "").lower()
+            if not label:
+                return unknown("name of the diagnosis")
+            if not any(word.lower() in label for word in self.labels):
+                return known(False, f"{diagnosis_label(diagnosis)}, not {self._name()}")
         if self.subtype:
             sub = diagnosis.get("subtype")
             if sub is None:
@@ -294,7 +315,9 @@ class Disease(Leaf):
         if ctx.profile.data.get("diagnoses_complete") or outcomes:
             # The main disease is always listed; with a listed disease that is not this one,
             # the patient is not in this disease's population.
-            return known(False, "diagnoses: " + (", ".join(diagnosis_label(d) for d in ctx.profile.diagnoses()) or "none"))
+            return known(
+                False, "diagnoses: " + (", ".join(diagnosis_label(d) for d in ctx.profile.diagnoses()) or "none")
+            )
         return unknown("diagnosis")
 
 
@@ -536,7 +559,9 @@ def _malignancy_words(entry: dict[str, Any]) -> str:
     kind = str(entry.get("type", "unspecified")).replace("_", " ")
     bits = [b for b in ("in_situ", "fully_treated", "active") if entry.get(b)]
     years = entry.get("years_disease_free")
-    detail = ", ".join([b.replace("_", " ") for b in bits] + ([f"disease-free {num(years)} y"] if years is not None else []))
+    detail = ", ".join(
+        [b.replace("_", " ") for b in bits] + ([f"disease-free {num(years)} y"] if years is not None else [])
+    )
     return f"{kind} ({detail})" if detail else kind
 
 
@@ -623,7 +648,11 @@ class Breastfeeding(Leaf):
         if ctx.profile.sex == "male":
             return known(False, "male")
         value = ctx.profile.section("reproductive").get("breastfeeding")
-        return unknown("breastfeeding") if value is None else known(value, "breastfeeding" if value else "not breastfeeding")
+        return (
+            unknown("breastfeeding")
+            if value is None
+            else known(value, "breastfeeding" if value else "not breastfeeding")
+        )
 
 
 class IntendsToConceive(Leaf):
@@ -642,5 +671,8 @@ class IntendsToConceive(Leaf):
         if ctx.profile.sex == "male":
             return known(False, "male")
         if r.get("intends_to_conceive") is False or r.get("agrees_to_contraception") is True:
-            return known(False, "no intention to conceive" if r.get("intends_to_conceive") is False else "agrees to contraception")
+            return known(
+                False,
+                "no intention to conceive" if r.get("intends_to_conceive") is False else "agrees to contraception",
+            )
         return unknown("intention to conceive")

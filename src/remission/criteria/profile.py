@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -64,7 +64,7 @@ def _path(error: ValidationError) -> str:
 def _describe(error: ValidationError) -> str:
     """The schema's complaint in words that carry no patient value (jsonschema's own messages
     quote the instance)."""
-    rule, expected = error.validator, error.validator_value
+    rule, expected = str(error.validator), cast(Any, error.validator_value)
     field = _path(error)
     if rule == "required":
         missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
@@ -206,7 +206,9 @@ class Profile:
         reported = self.section("labs").get("egfr")
         if reported:
             method = reported.get("method")
-            return Measured(reported["value"], f"{num(reported['value'])} mL/min/1.73m2" + (f" ({method})" if method else ""))
+            return Measured(
+                reported["value"], f"{num(reported['value'])} mL/min/1.73m2" + (f" ({method})" if method else "")
+            )
         creatinine = self.section("labs").get("creatinine")
         age = self.age
         if not creatinine or age is None:

@@ -85,7 +85,7 @@ class ProtocolSpec(BaseModel):
     registry_ids: list[str] = Field(default_factory=list)
     title: str | None = None
     source: str | None = None
-    cohorts: list[CohortSpec] = Field(min_length=1)
+    cohorts: list[CohortSpec] = Field(default_factory=list)  # none: the trial enrols no coded disease
     inclusion: list[CriterionSpec] = Field(default_factory=list)
     exclusion: list[CriterionSpec] = Field(default_factory=list)
 
@@ -112,10 +112,18 @@ class CriterionResult:
 
     @property
     def fails(self) -> bool:
-        return (self.kind == "inclusion" and self.result == "not_met") or (self.kind == "exclusion" and self.result == "met")
+        return (self.kind == "inclusion" and self.result == "not_met") or (
+            self.kind == "exclusion" and self.result == "met"
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "kind": self.kind, "cohort": self.cohort, "result": self.result, "reason": self.reason}
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "cohort": self.cohort,
+            "result": self.result,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ class TrialResult:
     criteria: list[CriterionResult]
     missing: list[str]
     cohort: str | None = None
-    source: str = "protocol"  # protocol | extracted | review-only
+    source: str = "protocol"  # how the criteria were made computable: protocol | extracted | review-only
 
     @property
     def failures(self) -> list[CriterionResult]:
@@ -140,6 +148,8 @@ class TrialResult:
             "cohort": self.cohort,
             "criteria": [c.as_dict() for c in self.criteria],
             "missing": self.missing,
+            "basis": self.source,
+            "review": sum(1 for c in self.criteria if c.result == "review"),
         }
 
 
@@ -164,7 +174,9 @@ class Protocol:
         return list(dict.fromkeys([self.id, *self.registry_ids]))
 
     def _cohort_text(self) -> str:
-        return "Disease cohorts: " + ", ".join(c.name for c in self.cohorts)
+        return "Disease cohorts: " + (
+            ", ".join(c.name for c in self.cohorts) or "none of the autoimmune diseases screened"
+        )
 
     def _judge(self, ctx: Context, cohort: str | None) -> list[CriterionResult]:
         out = []
@@ -172,7 +184,9 @@ class Protocol:
             if c.cohort is not None and c.cohort != cohort:
                 continue
             if c.rule is None:
-                out.append(CriterionResult(c.id, c.kind, c.text, c.cohort, "review", c.review or "for the investigator"))
+                out.append(
+                    CriterionResult(c.id, c.kind, c.text, c.cohort, "review", c.review or "for the investigator")
+                )
                 continue
             o = c.rule.evaluate(ctx)
             out.append(CriterionResult(c.id, c.kind, c.text, c.cohort, _result(c.kind, o), o.reason, o.missing))
@@ -186,7 +200,11 @@ class Protocol:
             verdict = "unknown"
         else:
             verdict = "eligible"
-        missing = list(dict.fromkeys(m for r in results if r.result == "unknown" for m in r.missing))
+        missing = (
+            []
+            if verdict != "unknown"
+            else list(dict.fromkeys(m for r in results if r.result == "unknown" for m in r.missing))
+        )
         return TrialResult(self.id, self.title, verdict, results, missing, cohort, self.origin)
 
     def screen(self, profile: Profile) -> TrialResult:
@@ -198,7 +216,15 @@ class Protocol:
                 member = cohort.disease.matches(diagnosis)
                 if member.value is False:
                     continue
-                head = CriterionResult("cohort", "inclusion", text, cohort.name, _result("inclusion", member), member.reason, member.missing)
+                head = CriterionResult(
+                    "cohort",
+                    "inclusion",
+                    text,
+                    cohort.name,
+                    _result("inclusion", member),
+                    member.reason,
+                    member.missing,
+                )
                 ctx = Context(profile, diagnosis)
                 tried.append(self._finish(cohort.name, [head, *self._judge(ctx, cohort.name)]))
         if tried:
@@ -206,10 +232,17 @@ class Protocol:
         if diagnoses:
             listed = ", ".join(diagnosis_label(d) for d in diagnoses)
             head = CriterionResult(
-                "cohort", "inclusion", self._cohort_text(), None, "not_met", f"disease is not one of the trial's cohorts ({listed})"
+                "cohort",
+                "inclusion",
+                self._cohort_text(),
+                None,
+                "not_met",
+                f"disease is not one of the trial's cohorts ({listed})",
             )
         else:
-            head = CriterionResult("cohort", "inclusion", self._cohort_text(), None, "unknown", "diagnosis not recorded", ("diagnosis",))
+            head = CriterionResult(
+                "cohort", "inclusion", self._cohort_text(), None, "unknown", "diagnosis not recorded", ("diagnosis",)
+            )
         return self._finish(None, [head, *self._judge(Context(profile), None)])
 
 
@@ -221,7 +254,10 @@ def compile_protocol(spec: ProtocolSpec, *, source: str | None = None, origin: s
         for i, item in enumerate(items, 1):
             cid = item.id or f"{kind[:3]}{i}"
             if item.cohort is not None and item.cohort not in names:
-                raise ProtocolError(f"{where}: {kind} {cid}: cohort {item.cohort!r} is not declared (cohorts: {', '.join(sorted(names))})")
+                raise ProtocolError(
+                    f"{where}: {kind} {cid}: cohort {item.cohort!r} is not declared"
+                    f" (cohorts: {', '.join(sorted(names))})"
+                )
             try:
                 rule = parse(item.rule, "rule") if item.rule is not None else None
             except ExpressionError as exc:

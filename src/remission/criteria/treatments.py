@@ -11,7 +11,7 @@ glucocorticoid doses are prednisone-equivalent and mg/day converts to mg/kg/day 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar, Literal
 
@@ -77,15 +77,15 @@ def agent_key(name: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _category_words(categories: list[str]) -> str:
+def _category_words(categories: Sequence[str]) -> str:
     return "/".join(CATEGORY_LABELS.get(c, c) for c in categories)
 
 
-def _history_complete(profile: Profile, categories: list[str], window_start: date | None) -> bool:
+def _history_complete(profile: Profile, categories: Sequence[str], window_start: date | None) -> bool:
     """Whether the record rules out any unlisted course of these categories (since window_start)."""
     if profile.data.get("treatments_complete"):
         return True
-    denied = {}
+    denied: dict[str, list[date | None]] = {}
     for entry in profile.data.get("not_received") or ():
         since = parse_date(entry["since"]) if entry.get("since") else None
         denied.setdefault(entry["category"], []).append(since)
@@ -101,7 +101,7 @@ class _Selects(BaseModel):
 
     agents: list[str] | None = None
 
-    def _picks(self, entry: Mapping[str, Any], categories: list[str]) -> bool:
+    def _picks(self, entry: Mapping[str, Any], categories: Sequence[str]) -> bool:
         if entry.get("category") not in categories:
             return False
         return self.agents is None or agent_key(entry.get("agent", "")) in {agent_key(a) for a in self.agents}
@@ -238,7 +238,10 @@ class Courses(Leaf, _Selects):
             weight = profile.get("demographics.weight_kg")
             dose = _dose_in(entry, self.dose_at_least.unit, weight)
             if dose is None:
-                verdict, missing = None, f"dose of {agent}" + ("" if (entry.get("dose") or {}).get("value") is None else " (weight)")
+                verdict, missing = (
+                    None,
+                    f"dose of {agent}" + ("" if (entry.get("dose") or {}).get("value") is None else " (weight)"),
+                )
             elif round(dose, 9) < self.dose_at_least.value:
                 return False, ""
         return verdict, missing
@@ -288,11 +291,20 @@ class InvestigationalWithin(Leaf):
 
     def evaluate(self, ctx: Context) -> Outcome:
         profile = ctx.profile
-        start = add_days(add_months(profile.as_of, -self.investigational_within.get("months", 0)), -self.investigational_within.get("days", 0))
+        start = add_days(
+            add_months(profile.as_of, -self.investigational_within.get("months", 0)),
+            -self.investigational_within.get("days", 0),
+        )
         taking = profile.section("trial_participation")
         last = taking.get("last_investigational_treatment_date")
         dates = [parse_date(last)] if last else []
-        dates += [d for e in profile.treatments() if e.get("category") == "investigational_product" for d in [_last_exposure(e, profile.as_of)] if d]
+        dates += [
+            d
+            for e in profile.treatments()
+            if e.get("category") == "investigational_product"
+            for d in [_last_exposure(e, profile.as_of)]
+            if d
+        ]
         recent = [d for d in dates if d >= start]
         if recent:
             return known(True, f"investigational treatment on {max(recent).isoformat()} (since {start.isoformat()})")

@@ -199,7 +199,7 @@ class _Trials:
         new_d[agree_down] = dd[agree_down] - 1
         eliminate = above & (here == X)
         for i in np.flatnonzero(eliminate):
-            self.elim[r[i], dd[i]:] = True
+            self.elim[r[i], dd[i] :] = True
         up_blocked = at_top | self.elim[r, np.minimum(dd + 1, J - 1)]
         conflict = above & ~((here == E) & all_e) & ~((here != E) & all_se)
         if conflict.any():

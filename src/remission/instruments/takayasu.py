@@ -53,9 +53,7 @@ class Itas2010Input(InstrumentInput):
     def _sites_need_heading(self) -> Itas2010Input:
         orphans = [s for s in self.items_present if s in ITAS_SITES and ITAS_SITES[s] not in self.items_present]
         if orphans:
-            raise ValueError(
-                "a site needs its heading: " + ", ".join(f"{s} without {ITAS_SITES[s]}" for s in orphans)
-            )
+            raise ValueError("a site needs its heading: " + ", ".join(f"{s} without {ITAS_SITES[s]}" for s in orphans))
         return self
 
 

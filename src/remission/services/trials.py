@@ -282,6 +282,14 @@ class Registry:
                 raise TrialNotFound(trial_id)
             return Trial.model_validate_json(document)
 
+    def trials(self, filters: Filters | None = None) -> list[Trial]:
+        """Every trial matching the filters, whole, by id."""
+        with self.sessions() as session:
+            store = TrialStore(session)
+            page = store.browse(filters or Filters(), limit=1_000_000, offset=0)
+            documents = store.documents(page.ids)
+        return [Trial.model_validate_json(documents[i]) for i in page.ids if i in documents]
+
     def search(
         self, query: str | None = None, filters: Filters | None = None, *, limit: int = 20, offset: int = 0
     ) -> SearchResult:

@@ -107,6 +107,15 @@ class TrialStore:
     def document(self, trial_id: str) -> str | None:
         return self.session.scalar(select(TrialRow.document).where(TrialRow.id == trial_id))
 
+    def documents(self, ids: Sequence[str]) -> dict[str, str]:
+        """The trial documents of ``ids`` (in chunks: SQL engines cap the size of an IN list)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = self.session.execute(select(TrialRow.id, TrialRow.document).where(TrialRow.id.in_(chunk)))
+            found.update({r.id: r.document for r in rows})
+        return found
+
     def summaries(self, ids: Sequence[str]) -> dict[str, str]:
         if not ids:
             return {}

@@ -13,6 +13,7 @@ from remission.services.trials import Registry
 from remission.settings import get_settings
 from remission.web.api.dose import router as dose_router
 from remission.web.api.instruments import router as instruments_router
+from remission.web.api.screen import router as screen_router
 from remission.web.api.trials import router as trials_router
 
 
@@ -31,6 +32,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(trials_router)
     app.include_router(instruments_router)
     app.include_router(dose_router)
+    app.include_router(screen_router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

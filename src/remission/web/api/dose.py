@@ -106,9 +106,7 @@ def next_dose(body: NextIn) -> dict[str, Any]:
 
 
 @router.post("/simulate")
-def simulate(
-    body: Scenario, trials: Annotated[int, Query(ge=1, le=200_000)] = 10_000, seed: int = 1
-) -> dict[str, Any]:
+def simulate(body: Scenario, trials: Annotated[int, Query(ge=1, le=200_000)] = 10_000, seed: int = 1) -> dict[str, Any]:
     """Operating characteristics by simulation: the scenario's fields are `remission dose
     simulate`'s options (design boin, bf-boin, atd-bf-boin or 3+3)."""
     try:

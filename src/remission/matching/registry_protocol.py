@@ -1,0 +1,111 @@
+"""A computable protocol for a registry trial that has no protocol file: its cohorts from the
+trial's coded diseases, its age and sex limits from the record's structured fields, and each
+criterion sentence through the free-text extractor; a sentence the extractor cannot translate
+is a review item with its text, never a guess."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from remission.criteria.extract import extract
+from remission.criteria.protocol import CohortSpec, CriterionSpec, Protocol, ProtocolSpec, compile_protocol
+from remission.domain.trial import Trial
+from remission.domain.vocab import DISEASE_PARENT, DiseaseCode
+
+# Trial disease codes -> the profile contract's disease (code, subtype, label words).
+PROFILE_DISEASE: dict[DiseaseCode, dict[str, Any]] = {
+    DiseaseCode.SLE: {"disease": "SLE"},
+    DiseaseCode.LN: {"disease": "SLE"},
+    DiseaseCode.SSC: {"disease": "SSC"},
+    DiseaseCode.AAV: {"disease": "AAV"},
+    DiseaseCode.GPA: {"disease": "AAV", "subtype": ["GPA"]},
+    DiseaseCode.MPA: {"disease": "AAV", "subtype": ["MPA"]},
+    DiseaseCode.EGPA: {"disease": "AAV", "subtype": ["EGPA"]},
+    DiseaseCode.IIM: {"disease": "IIM"},
+    DiseaseCode.DM: {"disease": "IIM", "subtype": ["DM"]},
+    DiseaseCode.PM: {"disease": "IIM", "subtype": ["PM"]},
+    DiseaseCode.IMNM: {"disease": "IIM", "subtype": ["IMNM"]},
+    DiseaseCode.ASYS: {"disease": "IIM", "subtype": ["ASyS"]},
+    DiseaseCode.SJS: {"disease": "SJS"},
+    DiseaseCode.RA: {"disease": "RA"},
+    DiseaseCode.TAK: {"disease": "TAK"},
+    DiseaseCode.IGG4RD: {"disease": "IGG4RD"},
+    DiseaseCode.MG: {"disease": "other", "labels": ["myasthenia"]},
+    DiseaseCode.NMOSD: {"disease": "other", "labels": ["neuromyelitis", "nmosd"]},
+    DiseaseCode.MS: {"disease": "other", "labels": ["multiple sclerosis"]},
+    DiseaseCode.ITP: {"disease": "other", "labels": ["thrombocytopenia", "itp"]},
+    DiseaseCode.AIHA: {"disease": "other", "labels": ["haemolytic", "hemolytic", "aiha"]},
+}
+_ANY_DISEASE = ["SLE", "SSC", "AAV", "IIM", "SJS", "RA", "TAK", "IGG4RD", "other"]
+
+
+def _cohort_codes(trial: Trial) -> list[DiseaseCode]:
+    codes = [c for c in trial.diseases if c in PROFILE_DISEASE]
+    # A parent added only because a subtype is enrolled (GPA -> AAV) is not a cohort of its own.
+    children = {DISEASE_PARENT[c] for c in codes if c in DISEASE_PARENT}
+    return [c for c in codes if c not in children]
+
+
+def _age_years(age: Any) -> float | None:
+    return None if age is None else round(age.in_days() / 365.25, 2)
+
+
+def protocol_for_trial(trial: Trial) -> Protocol:
+    codes = _cohort_codes(trial)
+    inclusion: list[CriterionSpec] = []
+    exclusion: list[CriterionSpec] = []
+    if codes:
+        cohorts = [CohortSpec.model_validate({"name": c.value, "disease": PROFILE_DISEASE[c]}) for c in codes]
+    elif DiseaseCode.AUTOIMMUNE in trial.diseases or not trial.conditions:
+        # "Autoimmune diseases" unspecified, or no conditions at all: any disease may qualify.
+        cohorts = [CohortSpec.model_validate({"name": code, "disease": code}) for code in _ANY_DISEASE]
+        inclusion.append(
+            CriterionSpec(
+                id="diseases", text="Diseases enrolled", review="the record does not say which diseases it enrols"
+            )
+        )
+    else:
+        cohorts = []  # conditions outside the autoimmune diseases Remission codes: no patient's cohort
+    names = {c.name for c in cohorts}
+    eligibility = trial.eligibility
+    if eligibility is not None:
+        low, high = _age_years(eligibility.minimum_age), _age_years(eligibility.maximum_age)
+        if low is not None or high is not None:
+            rule: dict[str, Any] = {"measure": "age"}
+            rule.update({"at_least": low} if low is not None else {})
+            rule.update({"at_most": high} if high is not None else {})
+            inclusion.append(CriterionSpec(id="age", text="Age limits of the record", rule=rule))
+        if eligibility.sex is not None and eligibility.sex.value in ("FEMALE", "MALE"):
+            inclusion.append(
+                CriterionSpec(
+                    id="sex", text=f"Sex: {eligibility.sex.value.lower()}", rule={"sex": eligibility.sex.value.lower()}
+                )
+            )
+        for kind, items, out in (("inc", eligibility.inclusion, inclusion), ("exc", eligibility.exclusion, exclusion)):
+            for i, item in enumerate(items, 1):
+                cohort = None
+                if item.cohort is not None:
+                    for candidate in (item.cohort, DISEASE_PARENT.get(item.cohort)):
+                        if candidate is not None and candidate.value in names:
+                            cohort = candidate.value
+                            break
+                found = extract(item.text)
+                if found is not None:
+                    out.append(CriterionSpec(id=f"{kind}{i}", text=item.text, cohort=cohort, rule=found))
+                else:
+                    review = "not translated: for the investigator"
+                    out.append(CriterionSpec(id=f"{kind}{i}", text=item.text, cohort=cohort, review=review))
+    if not (eligibility and (eligibility.inclusion or eligibility.exclusion)):
+        inclusion.append(
+            CriterionSpec(id="criteria", text="Eligibility criteria", review="the record publishes no criteria list")
+        )
+    protocol = ProtocolSpec(
+        id=trial.id,
+        registry_ids=[trial.id],
+        title=trial.brief_title,
+        cohorts=cohorts,
+        inclusion=inclusion,
+        exclusion=exclusion,
+    )
+    computable = any(c.rule is not None for c in (*inclusion, *exclusion))
+    return compile_protocol(protocol, source=trial.id, origin="extracted" if computable else "review-only")

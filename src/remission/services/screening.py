@@ -1,0 +1,121 @@
+"""Screening use cases: one patient (or a batch) against the bundled protocol files and the
+registry's trials.
+
+A trial is screened by its protocol file when one is bundled (src/remission/data/screening/,
+addressable by its own id and by the registry ids it lists), else by the criteria the free-text
+extractor computes from its registry record, else by review items only. Profiles are patient
+data: nothing here logs them, and errors name fields, not values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib.resources import files
+
+from remission.criteria.profile import Profile, ProfileError
+from remission.criteria.protocol import Protocol, TrialResult, load_protocol_text
+from remission.matching.rank import NextFact, rank, what_next
+from remission.matching.registry_protocol import protocol_for_trial
+from remission.services.trials import Filters, Registry, TrialNotFound
+
+BUNDLED = files("remission") / "data" / "screening"
+
+__all__ = ["ProfileError", "Screening", "TrialNotFound", "bundled_protocols", "read_profile", "read_profiles"]
+
+
+@cache
+def bundled_protocols() -> tuple[Protocol, ...]:
+    found = []
+    for item in sorted(BUNDLED.iterdir(), key=lambda p: p.name):
+        if item.name.endswith((".yaml", ".yml")):
+            found.append(load_protocol_text(item.read_text(encoding="utf-8"), source=f"{item.name} (bundled)"))
+    return tuple(found)
+
+
+@cache
+def _index() -> dict[str, Protocol]:
+    return {alias.upper(): p for p in bundled_protocols() for alias in p.ids}
+
+
+def bundled_protocol(trial_id: str) -> Protocol | None:
+    return _index().get(trial_id.strip().upper())
+
+
+def read_profile(text: str, *, source: str) -> Profile:
+    """A profile from JSON text; :class:`ProfileError` names the problem (never a value)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileError([f"not valid JSON (line {exc.lineno}, column {exc.colno})"], source=source) from None
+    return Profile.parse(data, source=source)
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    line: int
+    profile: Profile | None
+    error: ProfileError | None
+
+
+def read_profiles(lines: Sequence[str], *, source: str) -> Iterator[BatchLine]:
+    """Profiles from JSON lines; a bad line is reported (with its number) and the rest go on."""
+    for number, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        try:
+            yield BatchLine(number, read_profile(text, source=f"{source} line {number}"), None)
+        except ProfileError as exc:
+            yield BatchLine(number, None, exc)
+
+
+@dataclass(frozen=True)
+class Screened:
+    results: list[TrialResult]
+
+    def next_facts(self, limit: int = 10) -> list[NextFact]:
+        return what_next(self.results, limit)
+
+
+class Screening:
+    """Screening against the bundled protocols and, when a registry is given, its trials."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry
+
+    def protocol(self, trial_id: str) -> Protocol:
+        found = bundled_protocol(trial_id)
+        if found is not None:
+            return found
+        if self.registry is None:
+            raise TrialNotFound(trial_id)
+        return protocol_for_trial(self.registry.get(trial_id))
+
+    def protocols(self, trial_ids: Sequence[str] = (), filters: Filters | None = None) -> list[tuple[str, Protocol]]:
+        """(the id to show, protocol) for the trials asked for, or for every registry trial."""
+        if trial_ids:
+            return [(t, self.protocol(t)) for t in dict.fromkeys(trial_ids)]
+        if self.registry is None:
+            return [(p.id, p) for p in bundled_protocols()]
+        out = []
+        for trial in self.registry.trials(filters):
+            bundled = next((p for i in trial.identifiers() if (p := bundled_protocol(i)) is not None), None)
+            out.append((bundled.id, bundled) if bundled is not None else (trial.id, protocol_for_trial(trial)))
+        return out
+
+    @staticmethod
+    def screen_with(profile: Profile, protocols: Sequence[tuple[str, Protocol]]) -> Screened:
+        results = []
+        for shown, protocol in protocols:
+            result = protocol.screen(profile)
+            results.append(result if shown == result.trial else _renamed(result, shown))
+        return Screened(rank(results))
+
+    def screen(self, profile: Profile, trial_ids: Sequence[str] = (), filters: Filters | None = None) -> Screened:
+        return self.screen_with(profile, self.protocols(trial_ids, filters))
+
+
+def _renamed(result: TrialResult, trial: str) -> TrialResult:
+    return replace(result, trial=trial)
