@@ -1,0 +1,88 @@
+"""The patient-profile contract: schema validation with errors that name fields and never
+values, unit conversion, age at as_of, eGFR from creatinine."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from remission.criteria.profile import Profile, ProfileError, schema
+from tests.conftest import SHARED
+
+BASE: dict[str, Any] = {"schema_version": "1.0", "id": "p1", "as_of": "2025-12-01"}
+
+
+def profile(**extra: Any) -> Profile:
+    return Profile.parse({**BASE, **extra})
+
+
+def test_bundled_schema_is_the_contract() -> None:
+    assert schema() == json.loads((SHARED / "contracts" / "patient-profile.schema.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"id": "x"}, "missing required field as_of"),
+        ({**BASE, "as_of": "2025-13-40"}, "as_of: not a valid date"),
+        ({**BASE, "labs": {"neutrophils": {"value": 3, "unit": "mmol/L"}}}, "labs.neutrophils.unit: not one of"),
+        ({**BASE, "demographics": {"weight_kg": -4}}, "demographics.weight_kg: out of range"),
+        ({**BASE, "demographics": {"shoe_size": 44}}, "demographics: unknown field shoe_size"),
+        ({**BASE, "labs": {"alt": {"value": 30, "unit": "U/L", "uln": 40, "reference_unit": "mg/dL"}}}, "labs.alt.reference_unit"),
+    ],
+)
+def test_refused_profiles_name_the_field(data: dict[str, Any], field: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        Profile.parse(data)
+    assert field in str(info.value)
+
+
+def test_errors_never_echo_values() -> None:
+    with pytest.raises(ProfileError) as info:
+        Profile.parse({**BASE, "demographics": {"birth_date": "31/12/1980-secret", "sex": "Jane Doe"}})
+    assert "secret" not in str(info.value) and "Jane" not in str(info.value)
+    assert "demographics.birth_date" in str(info.value) and "demographics.sex" in str(info.value)
+
+
+def test_age_in_completed_years_birth_date_wins() -> None:
+    assert profile(demographics={"birth_date": "1955-12-01", "age_years": 3}).age.value == 70  # type: ignore[union-attr]
+    assert profile(demographics={"birth_date": "1955-12-02"}).age.value == 69  # type: ignore[union-attr]
+    assert profile(demographics={"age_years": 41}).age.value == 41  # type: ignore[union-attr]
+    assert profile().age is None
+
+
+@pytest.mark.parametrize(
+    ("lab", "value", "unit", "canonical"),
+    [
+        ("neutrophils", 1500, "cells/uL", 1.5),  # / 1000
+        ("platelets", 150, "10^3/uL", 150),
+        ("haemoglobin", 10.4, "g/dL", 104),  # x 10
+        ("crp", 2.4, "mg/dL", 24),  # x 10
+        ("total_bilirubin", 1.0, "mg/dL", 17.1),
+        ("creatinine", 1.0, "mg/dL", 88.4),
+        ("c3", 90, "mg/dL", 0.9),
+    ],
+)
+def test_units(lab: str, value: float, unit: str, canonical: float) -> None:
+    got = profile(labs={lab: {"value": value, "unit": unit}}).lab(lab)
+    assert got is not None and got.value == pytest.approx(canonical)
+
+
+def test_times_uln_converts_into_the_uln_unit() -> None:
+    p = profile(labs={"total_bilirubin": {"value": 35.9, "unit": "umol/L", "uln": 1.2, "reference_unit": "mg/dL"}})
+    assert p.times_uln("total_bilirubin").value == pytest.approx(35.9 / 17.1 / 1.2)  # type: ignore[union-attr]
+    assert profile(labs={"alt": {"value": 2.5, "unit": "xULN"}}).times_uln("alt").value == 2.5  # type: ignore[union-attr]
+    assert profile(labs={"alt": {"value": 80, "unit": "U/L"}}).times_uln("alt") is None  # no ULN: unknown
+
+
+def test_egfr_reported_else_computed() -> None:
+    assert profile(labs={"egfr": {"value": 30, "unit": "mL/min/1.73m2"}}).egfr.value == 30  # type: ignore[union-attr]
+    adult = profile(demographics={"birth_date": "1970-03-03", "sex": "female"}, labs={"creatinine": {"value": 2.0, "unit": "mg/dL"}})
+    # 142 x (2.0/0.7)^-1.200 x 0.9938^55 x 1.012
+    assert adult.egfr.value == pytest.approx(142 * (2.0 / 0.7) ** -1.2 * 0.9938**55 * 1.012)  # type: ignore[union-attr]
+    child = profile(demographics={"birth_date": "2020-09-15", "height_cm": 108}, labs={"creatinine": {"value": 33.6, "unit": "umol/L"}})
+    assert child.egfr.value == pytest.approx(0.413 * 108 / (33.6 / 88.4))  # type: ignore[union-attr]
+    no_sex = profile(demographics={"birth_date": "1970-03-03"}, labs={"creatinine": {"value": 2.0, "unit": "mg/dL"}})
+    assert no_sex.egfr is None

@@ -1,0 +1,131 @@
+"""Screening against the registry: ranking, what to check next, protocols for registry trials,
+the CLI's errors and batch, and the REST faces."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from remission.cli import app
+from remission.criteria.profile import Profile
+from remission.criteria.protocol import CriterionResult, TrialResult
+from remission.matching.rank import rank, what_next
+from remission.services.screening import Screening
+from remission.services.trials import Registry
+from remission.web.app import create_app
+from tests.conftest import CTGOV, PAGES, SHARED
+
+CASES = json.loads((SHARED / "reference" / "screening" / "vignettes.json").read_text())["cases"]
+SLE01 = CASES[0]["patient"]
+runner = CliRunner()
+
+
+def result(trial: str, verdict: str, missing: list[str] = (), fails: int = 0) -> TrialResult:  # type: ignore[assignment]
+    crit = [CriterionResult(f"c{i}", "inclusion", "t", None, "not_met", "r") for i in range(fails)]
+    return TrialResult(trial, None, verdict, crit, list(missing))  # type: ignore[arg-type]
+
+
+def test_rank_eligible_then_fewest_missing_then_ineligible() -> None:
+    rows = [result("a", "ineligible", fails=2), result("b", "unknown", ["x", "y"]), result("c", "eligible"),
+            result("d", "unknown", ["x"]), result("e", "ineligible", fails=1)]  # fmt: skip
+    assert [r.trial for r in rank(rows)] == ["c", "d", "b", "e", "a"]
+
+
+def test_what_next_counts_trials_per_missing_fact() -> None:
+    rows = [result("a", "unknown", ["LVEF"]), result("b", "unknown", ["LVEF", "HBsAg"]), result("c", "unknown", ["HBsAg"]),
+            result("d", "unknown", ["LVEF"]), result("e", "ineligible", ["HBsAg"])]  # fmt: skip
+    facts = what_next(rows)
+    assert [(f.fact, f.trials, f.decides_alone) for f in facts] == [
+        ("LVEF", ["a", "b", "d"], ["a", "d"]),
+        ("HBsAg", ["b", "c"], ["c"]),
+    ]
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    tmp = tmp_path_factory.mktemp("screen")
+    sample = tmp / "sample.jsonl"
+    sample.write_text("\n".join(CTGOV.read_text().splitlines()[:60]) + "\n")
+    reg = Registry.from_url(f"sqlite:///{tmp / 'screen.db'}")
+    reg.upgrade()
+    assert not reg.import_paths([PAGES, sample]).rejected
+    yield reg
+    reg.engine.dispose()
+
+
+def test_every_registry_trial_is_screened(registry: Registry) -> None:
+    results = Screening(registry).screen(Profile.parse(SLE01)).results
+    ids = [r.trial for r in results]
+    assert len(ids) == registry.count() and len(set(ids)) == len(ids)
+    # The five seed trials are screened by their protocol files, under their own ids.
+    by = {r.trial: r for r in results}
+    for trial in ("NCT07095075", "NCT07246096", "NCT07049081", "LIANGZOU", "ZJU-CAR-T-SLE"):
+        assert by[trial].source == "protocol" and by[trial].verdict == "eligible"
+    assert [r.verdict for r in results] == sorted((r.verdict for r in results), key=["eligible", "unknown", "ineligible"].index)
+    # A trial without a protocol file: its sentences are review items, never guesses.
+    other = next(r for r in results if r.source != "protocol" and any(c.result == "review" for c in r.criteria))
+    assert all(c.result == "review" for c in other.criteria if c.id.startswith(("inc", "exc")))
+
+
+def test_registry_alias_finds_the_protocol(registry: Registry) -> None:
+    screened = Screening(registry).screen(Profile.parse(SLE01), ["LOCAL-56F62430E7"]).results
+    assert [(r.trial, r.source, r.verdict) for r in screened] == [("LOCAL-56F62430E7", "protocol", "eligible")]
+
+
+def _write(tmp_path: Path, data: Any, name: str = "p.json") -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+def test_cli_invalid_profile_exits_2_naming_the_field(tmp_path: Path) -> None:
+    bad = {**SLE01, "labs": {"alt": {"value": 26, "unit": "mmol/L"}}}
+    got = runner.invoke(app, ["screen", _write(tmp_path, bad), "--trial", "LIANGZOU", "--json"])
+    assert got.exit_code == 2
+    error = json.loads(got.stdout)["error"]
+    assert "labs.alt.unit" in error and "26" not in error
+    got = runner.invoke(app, ["screen", _write(tmp_path, "{not json"), "--trial", "LIANGZOU"])
+    assert got.exit_code == 2 and "not valid JSON" in got.output
+
+
+def test_cli_unknown_trial_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REMISSION_DB", str(tmp_path / "empty.db"))
+    runner.invoke(app, ["db", "upgrade"])
+    got = runner.invoke(app, ["screen", _write(tmp_path, SLE01), "--trial", "NCT99999999"])
+    assert got.exit_code == 1 and "NCT99999999" in got.output
+
+
+def test_cli_batch_reports_rejects(tmp_path: Path) -> None:
+    lines = [json.dumps(c["patient"]) for c in CASES[:3]] + ['{"id": "x"}']
+    got = runner.invoke(app, ["screen", "--batch", _write(tmp_path, "\n".join(lines), "b.jsonl"), "--trial", "ZJU-CAR-T-SLE", "--json"])
+    assert got.exit_code == 2
+    rows = [json.loads(x) for x in got.stdout.splitlines()]
+    assert [r.get("patient") for r in rows[:3]] == [c["patient"]["id"] for c in CASES[:3]]
+    assert [r["trials"][0]["verdict"] for r in rows[:3]] == [c["expected"]["ZJU-CAR-T-SLE"]["verdict"] for c in CASES[:3]]
+    assert rows[3]["line"] == 4 and "as_of" in rows[3]["error"]
+
+
+def test_cli_what_next(tmp_path: Path) -> None:
+    p15 = next(c["patient"] for c in CASES if c["patient"]["id"] == "ref-sle-15")
+    args = ["screen", _write(tmp_path, p15), "--what-next", "--json"] + [x for t in ("NCT07095075", "LIANGZOU") for x in ("--trial", t)]
+    facts = json.loads(runner.invoke(app, args).stdout)
+    assert {"fact": "HBsAg", "trials": ["NCT07095075", "LIANGZOU"], "decides_alone": []} in facts
+
+
+def test_rest_screen(registry: Registry) -> None:
+    client = TestClient(create_app(registry))
+    got = client.post("/api/v1/screen", params={"trial": ["NCT07095075", "LIANGZOU"]}, json=SLE01)
+    assert got.status_code == 200 and [r["verdict"] for r in got.json()] == ["eligible", "eligible"]
+    one = client.post("/api/v1/trials/NCT07246096/screen", json=SLE01)
+    assert one.status_code == 200 and one.json()[0]["trial"] == "NCT07246096"
+    bad = client.post("/api/v1/screen", json={"id": "x"})
+    assert bad.status_code == 422 and "as_of" in bad.json()["error"]
+    assert client.post("/api/v1/trials/NCT99999999/screen", json=SLE01).status_code == 404
+    everything = client.post("/api/v1/screen", json=SLE01).json()
+    assert len(everything) == registry.count()
