@@ -146,3 +146,19 @@ def test_protocol_errors_name_file_and_criterion() -> None:
         load_protocol_text(text.replace("    rule: {measure: lvef}\n", ""), source="x.yaml")
     with pytest.raises(ProtocolError, match="not valid YAML"):
         load_protocol_text("id: [", source="x.yaml")
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"relapsed_refractory": True},
+        {"other_autoimmune": True, "active_only": True},
+        {"fact": "organ_function.leukapheresis_feasible", "is": False},
+        {"malignancy": True, "except": [{"types": ["breast"], "in_situ": True}]},
+        {"received": ["car_t"], "cell_source": "autologous"},
+        {"decide": {"met_if": {"positive": ["hbsag"]}, "not_met_if": {"not": {"positive": ["hbsag"]}}}},
+    ],
+)
+def test_written_form_round_trips(rule: dict[str, Any]) -> None:
+    # A tree writes itself back as the mapping it was read from (the extractor's output form).
+    assert parse(rule).to_dict() == rule

@@ -65,20 +65,35 @@ def _join(outcomes: Iterable[Outcome]) -> str:
     return "; ".join(dict.fromkeys(o.reason for o in outcomes if o.reason))
 
 
+def all_of(outcomes: list[Outcome]) -> Outcome:
+    """Kleene AND: not met by any failure, unknown while a part is, else met."""
+    failed = [o for o in outcomes if o.value is False]
+    if failed:
+        return Outcome(False, _join(failed))
+    open_ = [o for o in outcomes if o.value is None]
+    if open_:
+        return Outcome(None, _join(open_), _merge_missing(open_))
+    return Outcome(True, _join(outcomes))
+
+
+def any_of(outcomes: list[Outcome]) -> Outcome:
+    """Kleene OR: met by any part, unknown while a part is, else not met."""
+    held = [o for o in outcomes if o.value is True]
+    if held:
+        return Outcome(True, _join(held))
+    open_ = [o for o in outcomes if o.value is None]
+    if open_:
+        return Outcome(None, _join(open_), _merge_missing(open_))
+    return Outcome(False, _join(outcomes))
+
+
 @dataclass(frozen=True)
 class All(Node):
     parts: tuple[Node, ...]
     op: ClassVar[str] = "all"
 
     def evaluate(self, ctx: Context) -> Outcome:
-        outcomes = [p.evaluate(ctx) for p in self.parts]
-        failed = [o for o in outcomes if o.value is False]
-        if failed:
-            return Outcome(False, _join(failed))
-        open_ = [o for o in outcomes if o.value is None]
-        if open_:
-            return Outcome(None, _join(open_), _merge_missing(open_))
-        return Outcome(True, _join(outcomes))
+        return all_of([p.evaluate(ctx) for p in self.parts])
 
     def to_dict(self) -> dict[str, Any]:
         return {"all": [p.to_dict() for p in self.parts]}
@@ -90,14 +105,7 @@ class AnyOf(Node):
     op: ClassVar[str] = "any"
 
     def evaluate(self, ctx: Context) -> Outcome:
-        outcomes = [p.evaluate(ctx) for p in self.parts]
-        held = [o for o in outcomes if o.value is True]
-        if held:
-            return Outcome(True, _join(held))
-        open_ = [o for o in outcomes if o.value is None]
-        if open_:
-            return Outcome(None, _join(open_), _merge_missing(open_))
-        return Outcome(False, _join(outcomes))
+        return any_of([p.evaluate(ctx) for p in self.parts])
 
     def to_dict(self) -> dict[str, Any]:
         return {"any": [p.to_dict() for p in self.parts]}

@@ -12,13 +12,14 @@ et al., Arthritis Rheumatol 2019;71:1400-1412).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from remission.criteria.calendar import add_months, parse_date
 from remission.criteria.facts import CONDITIONS, LAB_LABELS, MEASURES, PLAIN_MEASURES, TESTS, boolean_facts
-from remission.criteria.logic import Context, Node, Outcome, known, unknown
+from remission.criteria.logic import Context, Node, Outcome, any_of, known, unknown
 from remission.criteria.profile import Measured, num
 from remission.criteria.units import CANONICAL, FACTORS, convert
 
@@ -41,11 +42,18 @@ CriteriaSet = Literal[
 DISEASE_LABELS = {"SSC": "SSc", "SJS": "Sjogren's", "IGG4RD": "IgG4-RD", "other": "other disease"}
 
 
+def as_list(value: Any) -> Any:
+    """A single name written where a list is expected is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class Leaf(BaseModel, Node):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=True)
+        # The leaf's own key is kept even at its default ({relapsed_refractory: true}).
+        head = self.model_dump(mode="json", include={self.op})
+        return {**head, **self.model_dump(mode="json", exclude_defaults=True, by_alias=True)}
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -143,17 +151,12 @@ class Fact(Leaf):
     fact: str
     is_: bool = Field(default=True, alias="is")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
     @field_validator("fact")
     @classmethod
     def _known(cls, path: str) -> str:
         if path not in boolean_facts():
             raise ValueError(f"unknown yes/no fact {path!r}; known: {', '.join(boolean_facts())}")
         return path
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=True, by_alias=True)
 
     def evaluate(self, ctx: Context) -> Outcome:
         label = boolean_facts()[self.fact]
@@ -229,7 +232,7 @@ class Positive(Leaf):
     @field_validator("positive", mode="before")
     @classmethod
     def _listed(cls, value: Any) -> Any:
-        names = [value] if isinstance(value, str) else value
+        names = as_list(value)
         if isinstance(names, list):
             bad = [n for n in names if n not in TESTS]
             if bad:
@@ -250,14 +253,7 @@ class Positive(Leaf):
         return unknown(label, f"{label} {'equivocal' if status == 'equivocal' else 'not recorded'}")
 
     def evaluate(self, ctx: Context) -> Outcome:
-        outcomes = [self._one(ctx, name) for name in self.positive]
-        held = [o for o in outcomes if o.value]
-        if held:
-            return known(True, "; ".join(o.reason for o in held))
-        open_ = [o for o in outcomes if o.value is None]
-        if open_:
-            return Outcome(None, "; ".join(o.reason for o in open_), tuple(m for o in open_ for m in o.missing))
-        return known(False, "; ".join(o.reason for o in outcomes))
+        return any_of([self._one(ctx, name) for name in self.positive])
 
 
 # --- the disease -----------------------------------------------------------------------------
@@ -321,12 +317,11 @@ class Disease(Leaf):
         return unknown("diagnosis")
 
 
-def _cohort_diagnosis(ctx: Context) -> dict[str, Any] | None:
-    diagnosis = ctx.diagnosis
-    if diagnosis is None:
-        listed = list(ctx.profile.diagnoses())
-        diagnosis = listed[0] if len(listed) == 1 else None
-    return dict(diagnosis) if diagnosis is not None else None
+def _cohort_diagnosis(ctx: Context) -> Mapping[str, Any] | None:
+    if ctx.diagnosis is not None:
+        return ctx.diagnosis
+    listed = list(ctx.profile.diagnoses())
+    return listed[0] if len(listed) == 1 else None
 
 
 class Classification(Leaf):
@@ -335,12 +330,7 @@ class Classification(Leaf):
     ``classification_criteria_not_met``."""
 
     op: ClassVar[str] = "classification"
-    classification: list[CriteriaSet]
-
-    @field_validator("classification", mode="before")
-    @classmethod
-    def _listed(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+    classification: Annotated[list[CriteriaSet], BeforeValidator(as_list)]
 
     def evaluate(self, ctx: Context) -> Outcome:
         diagnosis = _cohort_diagnosis(ctx)
@@ -381,10 +371,6 @@ class DiagnosisFlag(Leaf):
     op: ClassVar[str] = "diagnosis"
     diagnosis: Literal["active", "refractory", "relapsing"]
     is_: bool = Field(default=True, alias="is")
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=True, by_alias=True)
 
     def evaluate(self, ctx: Context) -> Outcome:
         diagnosis = _cohort_diagnosis(ctx)
@@ -401,9 +387,6 @@ class RelapsedRefractory(Leaf):
 
     op: ClassVar[str] = "relapsed_refractory"
     relapsed_refractory: Literal[True] = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"relapsed_refractory": True}
 
     def evaluate(self, ctx: Context) -> Outcome:
         diagnosis = _cohort_diagnosis(ctx)
@@ -440,7 +423,7 @@ class OtherAutoimmune(Leaf):
 
     def evaluate(self, ctx: Context) -> Outcome:
         cohort = _cohort_diagnosis(ctx)
-        others = [d for d in ctx.profile.diagnoses() if cohort is None or dict(d) != cohort]
+        others = [d for d in ctx.profile.diagnoses() if d is not cohort]
         held, open_ = [], []
         for d in others:
             if not self._kind(d):
@@ -526,10 +509,6 @@ class Malignancy(Leaf):
     op: ClassVar[str] = "malignancy"
     malignancy: Literal[True] = True
     except_: list[Exemption] = Field(default_factory=list, alias="except")
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=True, by_alias=True, exclude_none=True)
 
     def evaluate(self, ctx: Context) -> Outcome:
         record = ctx.profile.get("comorbidities.malignancy") or {}
@@ -609,9 +588,6 @@ class Pregnant(Leaf):
     op: ClassVar[str] = "pregnant"
     pregnant: Literal[True] = True
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"pregnant": True}
-
     def evaluate(self, ctx: Context) -> Outcome:
         r = ctx.profile.section("reproductive")
         test = (r.get("pregnancy_test") or {}).get("result")
@@ -641,9 +617,6 @@ class Breastfeeding(Leaf):
     op: ClassVar[str] = "breastfeeding"
     breastfeeding: Literal[True] = True
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"breastfeeding": True}
-
     def evaluate(self, ctx: Context) -> Outcome:
         if ctx.profile.sex == "male":
             return known(False, "male")
@@ -660,9 +633,6 @@ class IntendsToConceive(Leaf):
 
     op: ClassVar[str] = "intends_to_conceive"
     intends_to_conceive: Literal[True] = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"intends_to_conceive": True}
 
     def evaluate(self, ctx: Context) -> Outcome:
         r = ctx.profile.section("reproductive")

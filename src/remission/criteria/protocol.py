@@ -64,7 +64,7 @@ class CohortSpec(BaseModel):
 
 
 class CriterionSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str | None = None
     text: str = Field(min_length=1)
     cohort: str | None = None
@@ -250,7 +250,11 @@ def compile_protocol(spec: ProtocolSpec, *, source: str | None = None, origin: s
     where = source or spec.id
     names = {c.name for c in spec.cohorts}
     criteria: list[Criterion] = []
-    for kind, items in (("inclusion", spec.inclusion), ("exclusion", spec.exclusion)):
+    sections: tuple[tuple[Kind, list[CriterionSpec]], ...] = (
+        ("inclusion", spec.inclusion),
+        ("exclusion", spec.exclusion),
+    )
+    for kind, items in sections:
         for i, item in enumerate(items, 1):
             cid = item.id or f"{kind[:3]}{i}"
             if item.cohort is not None and item.cohort not in names:
@@ -262,7 +266,7 @@ def compile_protocol(spec: ProtocolSpec, *, source: str | None = None, origin: s
                 rule = parse(item.rule, "rule") if item.rule is not None else None
             except ExpressionError as exc:
                 raise ProtocolError(f"{where}: {kind} {cid}: {exc}") from None
-            criteria.append(Criterion(cid, kind, item.text, item.cohort, rule, item.review))  # type: ignore[arg-type]
+            criteria.append(Criterion(cid, kind, item.text, item.cohort, rule, item.review))
     return Protocol(spec.id, spec.title, list(spec.cohorts), criteria, list(spec.registry_ids), spec.source, origin)
 
 

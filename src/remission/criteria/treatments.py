@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from remission.criteria.calendar import add_days, add_months, completed_months, parse_date
 from remission.criteria.logic import Context, Outcome, known, unknown
-from remission.criteria.predicates import Leaf
+from remission.criteria.predicates import Leaf, as_list
 from remission.criteria.profile import Profile, num
 
 Category = Literal[
@@ -77,6 +77,14 @@ def agent_key(name: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def window_start(as_of: date, months: int = 0, days: int = 0) -> date:
+    """The first day of a "within N months / days before as_of" window."""
+    return add_days(add_months(as_of, -months), -days)
+
+
+Categories = Annotated[list[Category], BeforeValidator(as_list)]
+
+
 def _category_words(categories: Sequence[str]) -> str:
     return "/".join(CATEGORY_LABELS.get(c, c) for c in categories)
 
@@ -112,20 +120,15 @@ class Received(Leaf, _Selects):
     autologous}``, ``{received: [live_vaccine], within_days: 28}``."""
 
     op: ClassVar[str] = "received"
-    received: list[Category]
+    received: Categories
     cell_source: Literal["autologous", "allogeneic"] | None = None
     within_days: int | None = None
     within_months: int | None = None
 
-    @field_validator("received", mode="before")
-    @classmethod
-    def _listed(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
     def _window_start(self, as_of: date) -> date | None:
         if self.within_days is None and self.within_months is None:
             return None
-        return add_days(add_months(as_of, -(self.within_months or 0)), -(self.within_days or 0))
+        return window_start(as_of, self.within_months or 0, self.within_days or 0)
 
     def evaluate(self, ctx: Context) -> Outcome:
         profile = ctx.profile
@@ -190,18 +193,13 @@ class Courses(Leaf, _Selects):
     ``ongoing`` (the current course), and ``months_strict`` for "more than N months"."""
 
     op: ClassVar[str] = "courses"
-    courses: list[Category]
+    courses: Categories
     min_agents: int = 1
     min_months: int | None = None
     months_strict: bool = False
     response: list[Literal["failed", "intolerant", "ongoing", "responded", "stopped_other"]] | None = None
     dose_at_least: Dose | None = None
     ongoing: bool | None = None
-
-    @field_validator("courses", mode="before")
-    @classmethod
-    def _listed(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _positive(self) -> Courses:
@@ -291,10 +289,8 @@ class InvestigationalWithin(Leaf):
 
     def evaluate(self, ctx: Context) -> Outcome:
         profile = ctx.profile
-        start = add_days(
-            add_months(profile.as_of, -self.investigational_within.get("months", 0)),
-            -self.investigational_within.get("days", 0),
-        )
+        window = self.investigational_within
+        start = window_start(profile.as_of, window.get("months", 0), window.get("days", 0))
         taking = profile.section("trial_participation")
         last = taking.get("last_investigational_treatment_date")
         dates = [parse_date(last)] if last else []
