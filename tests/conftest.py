@@ -30,6 +30,21 @@ SEED = {
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+def ctgov_sample(tmp: Path, n: int = 150) -> Path:
+    """The first ``n`` bundled ClinicalTrials.gov records, as a JSON-lines file in ``tmp``."""
+    path = tmp / "sample.jsonl"
+    path.write_text("\n".join(CTGOV.read_text().splitlines()[:n]) + "\n")
+    return path
+
+
+def sample_registry(tmp: Path, n: int) -> Registry:
+    """A SQLite registry in ``tmp`` holding the seed pages and the first ``n`` records."""
+    registry = Registry.from_url(f"sqlite:///{tmp / 'sample.db'}")
+    registry.upgrade()
+    assert not registry.import_paths([PAGES, ctgov_sample(tmp, n)]).rejected
+    return registry
+
+
 def postgres_url() -> str | None:
     url = os.environ.get("REMISSION_TEST_DATABASE_URL")
     if not url:

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from remission.cli import app
-from tests.conftest import CTGOV, PAGES
+from tests.conftest import CTGOV, PAGES, ctgov_sample
 
 runner = CliRunner()
 
@@ -23,8 +23,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     tmp = tmp_path_factory.mktemp("cli")
-    sample = tmp / "sample.jsonl"
-    sample.write_text("\n".join(CTGOV.read_text().splitlines()[:120]) + "\n")
+    sample = ctgov_sample(tmp, 120)
     db = tmp / "cli.db"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("REMISSION_DB", str(db))

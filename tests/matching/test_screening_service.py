@@ -19,7 +19,7 @@ from remission.matching.rank import rank, what_next
 from remission.services.screening import Screening
 from remission.services.trials import Registry
 from remission.web.app import create_app
-from tests.conftest import CTGOV, PAGES, SHARED
+from tests.conftest import SHARED, sample_registry
 
 CASES = json.loads((SHARED / "reference" / "screening" / "vignettes.json").read_text())["cases"]
 SLE01 = CASES[0]["patient"]
@@ -49,12 +49,7 @@ def test_what_next_counts_trials_per_missing_fact() -> None:
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
-    tmp = tmp_path_factory.mktemp("screen")
-    sample = tmp / "sample.jsonl"
-    sample.write_text("\n".join(CTGOV.read_text().splitlines()[:60]) + "\n")
-    reg = Registry.from_url(f"sqlite:///{tmp / 'screen.db'}")
-    reg.upgrade()
-    assert not reg.import_paths([PAGES, sample]).rejected
+    reg = sample_registry(tmp_path_factory.mktemp("screen"), 60)
     yield reg
     reg.engine.dispose()
 

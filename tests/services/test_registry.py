@@ -7,17 +7,14 @@ import pytest
 
 from remission.domain.vocab import Sex
 from remission.services.trials import Filters, Registry
-from tests.conftest import CTGOV, PAGES, SEED
+from tests.conftest import CTGOV, PAGES, SEED, ctgov_sample
 
 
 def snapshot(registry: Registry) -> list[str]:
     return [s.model_dump_json() for s in registry.search(None, Filters(), limit=100000).items]
 
 
-def sample(tmp: Path, n: int = 150) -> Path:
-    path = tmp / "sample.jsonl"
-    path.write_text("\n".join(CTGOV.read_text().splitlines()[:n]) + "\n")
-    return path
+sample = ctgov_sample
 
 
 def test_import_is_idempotent_and_merges(registry: Registry, tmp_path: Path) -> None:

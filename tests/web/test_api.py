@@ -16,17 +16,12 @@ from fastapi.testclient import TestClient
 
 from remission.services.trials import Registry
 from remission.web.app import create_app
-from tests.conftest import CTGOV, PAGES
+from tests.conftest import sample_registry
 
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
-    tmp = tmp_path_factory.mktemp("api")
-    sample = tmp / "sample.jsonl"
-    sample.write_text("\n".join(CTGOV.read_text().splitlines()[:120]) + "\n")
-    reg = Registry.from_url(f"sqlite:///{tmp / 'api.db'}")
-    reg.upgrade()
-    assert not reg.import_paths([PAGES, sample]).rejected
+    reg = sample_registry(tmp_path_factory.mktemp("api"), 120)
     yield reg
     reg.engine.dispose()
 
