@@ -1,10 +1,172 @@
-"""From a registry criterion sentence to a computable criterion (placeholder until the pattern
-set lands): nothing is translated, so every sentence is a review item."""
+"""From a registry criterion sentence to a computable criterion, or to nothing.
+
+Precision comes first: a sentence is translated only when every part of it is recognised, so a
+sentence with one part the extractor does not know stays a review item with its text. The
+steps:
+
+1. normalise the text (case, symbols, units, number words; :func:`normalise`);
+2. take off a disease the sentence is limited to ("For SLE patients, ...") as its cohort, and a
+   label that only names a topic ("Renal function:");
+3. read the whole sentence as one clause; failing that, split it at semicolons, then commas,
+   then "or", then "and" (outside brackets) and read every part. Parts joined by "or" are any of
+   them, by "and" all of them; parts listed with commas or semicolons are all required in an
+   inclusion and any one applies in an exclusion. "and" in an exclusion is left untranslated
+   ("mental illness and cognitive impairment" can mean either);
+4. a clause is a measure with its threshold (:func:`_measure`), a phrase of
+   :data:`~remission.criteria.phrases.PHRASES`, or one of the sentence shapes below.
+
+The vocabulary and its readings are in :mod:`remission.criteria.phrases`; what the extractor
+achieves on a hand-labelled sample of registry sentences is measured by
+tests/criteria/test_extractor.py (figures in the README).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from remission.criteria.phrases import SAME_INFECTION
+from remission.criteria.shapes import (
+    EMPTY,
+    TOPIC,
+    classification,
+    collection,
+    conditions,
+    consent,
+    diagnosed,
+    infection,
+    malignancy,
+    phrase,
+    positive,
+    pregnancy_test,
+    received,
+    relapsed,
+)
+from remission.criteria.thresholds import read_measure
+from remission.criteria.wording import BULLET, Kind, Rule, normalise, split_outside
+from remission.domain.diseases import cohort_prefix
+
+__all__ = ["Extracted", "Kind", "extract"]
 
 
-def extract(text: str) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Extracted:
+    """A translated sentence: its rule, and the disease it is limited to (a registry disease code)."""
+
+    rule: Rule
+    cohort: str | None = None
+
+
+_CLAUSES: tuple[Callable[[str, Kind], Rule | None], ...] = (
+    read_measure,
+    phrase,
+    consent,
+    collection,
+    positive,
+    received,
+    malignancy,
+    infection,
+    conditions,
+    pregnancy_test,
+    diagnosed,
+)
+
+
+def _clause(text: str, kind: Kind) -> Rule | None:
+    text = BULLET.sub("", text.strip().strip(".;, ")).strip()
+    text = BULLET.sub("", TOPIC.sub("", text, count=1).strip()).strip()
+    for read in _CLAUSES:
+        rule = read(text, kind)
+        if rule is not None:
+            return rule
     return None
+
+
+_EMPTY_RULE: Rule = {}
+
+
+def _read(text: str, kind: Kind, depth: int = 0) -> Rule | None:
+    """``text`` as one clause, else cut at the first separator that makes every part readable."""
+    text = text.strip().strip(".;, ").strip()
+    if EMPTY.match(text):
+        return _EMPTY_RULE
+    whole = _clause(text, kind)
+    if whole is not None or depth > 3:
+        return whole
+    both = len(split_outside(text, " or ")) > 1 and len(split_outside(text, " and ")) > 1
+    for separator in ("; ", ";", ", ", ",", " or ", " and "):
+        parts = split_outside(text, separator)
+        if len(parts) < 2 or (both and separator == " or "):
+            continue
+        # "A or B positive and C": each side of the "and" must be one clause.
+        whole_parts = both and separator == " and "
+        connector = {" or ": "any", " and ": "all"}.get(separator)
+        rules: list[Rule] = []
+        for piece in parts:
+            lead = re.match(r"^(and|or)\s+", piece)
+            if lead is not None and connector is None:
+                connector = "any" if lead.group(1) == "or" else "all"
+            part = piece[lead.end() :] if lead is not None else piece
+            rule = _clause(part, kind) if whole_parts else _read(part, kind, depth + 1)
+            if rule is None:
+                break
+            if rule:
+                rules.append(rule)
+        else:
+            if not rules:
+                return None
+            if connector is None:
+                connector = "all" if kind == "inclusion" else "any"
+            if connector == "all" and kind == "exclusion" and separator == " and " and not _one_infection(rules):
+                return None
+            return _combine(connector, rules)
+    return None
+
+
+def _one_infection(rules: list[Rule]) -> bool:
+    """Whether ``rules`` are all tests of one infection (HBsAg and HBV DNA)."""
+    if not all(set(r) == {"positive"} for r in rules):
+        return False
+    tests = {t for r in rules for t in r["positive"]}
+    return any(tests <= family for family in SAME_INFECTION)
+
+
+def _combine(connector: str, rules: list[Rule]) -> Rule:
+    """One all/any of ``rules``, flattening nested ones of the same connector and putting the
+    tests of an ``any`` into one ``positive`` list."""
+    flat: list[Rule] = []
+    for rule in rules:
+        flat.extend(rule[connector] if set(rule) == {connector} else [rule])
+    if connector == "any":
+        tests = [r for r in flat if set(r) == {"positive"}]
+        if len(tests) > 1:
+            merged = {"positive": sorted({t for r in tests for t in r["positive"]})}
+            flat = [merged] + [r for r in flat if r not in tests]
+    unique: list[Rule] = []
+    for rule in flat:
+        if rule not in unique:
+            unique.append(rule)
+    return unique[0] if len(unique) == 1 else {connector: unique}
+
+
+_HEPATITIS_PAIR = re.compile(r"\bhepatitis b (or|and|/) c\b")
+
+
+def extract(text: str, kind: Kind = "inclusion") -> Extracted | None:
+    """The computable form of one criterion sentence, or None when any part of it is not
+    understood (the sentence then stays a review item)."""
+    cohort: str | None = None
+    prefix = cohort_prefix(text.strip())
+    body = text.strip()
+    if prefix is not None:
+        cohort = prefix[0].value
+        body = re.sub(r"^\s*(?:patients|subjects|participants)?\s*[,:]?\s*", "", body[prefix[1] :], count=1)
+    normal = _HEPATITIS_PAIR.sub(lambda m: f"hepatitis b {m.group(1)} hepatitis c", normalise(body))
+    for shape in (classification, relapsed):
+        found = shape(normal, kind, body)
+        if found is not None:
+            rule, named = found
+            return Extracted(rule, named) if cohort in (None, named) else None
+    read = _read(normal, kind)
+    return Extracted(read, cohort) if read else None

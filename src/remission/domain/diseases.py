@@ -105,6 +105,23 @@ def find_diseases(text: str, *, abbreviations: bool = False) -> list[DiseaseCode
     return [code for code, _ in find_disease_mentions(text, abbreviations=abbreviations)]
 
 
+# "For SLE patients, ...", "In the SSc cohort subjects ...": a criterion limited to one disease.
+_FOR_COHORT = re.compile(
+    r"^(?:for|in)\s+(?:the\s+)?(?P<who>[^,:]{2,60}?)\s*(?:patients|subjects|participants)\b", re.IGNORECASE
+)
+_COHORT_LABEL = re.compile(r"^(?P<who>[A-Za-z][A-Za-z0-9-]{1,9})\s*:\s+\S")
+
+
+def cohort_prefix(text: str) -> tuple[DiseaseCode, int] | None:
+    """The one disease a criterion's opening words limit it to ("For SLE patients, ...",
+    "SSc: ..."), with where those words end; None when the opening names no single disease."""
+    m = _FOR_COHORT.match(text) or _COHORT_LABEL.match(text)
+    if not m:
+        return None
+    codes = find_diseases(m.group("who"), abbreviations=True)
+    return (codes[0], m.end("who")) if len(codes) == 1 else None
+
+
 def classify_condition(text: str) -> DiseaseCode | None:
     """The disease code of one condition name ("Systemic Lupus Erythematosus" → SLE), or None."""
     codes = find_diseases(text, abbreviations=True)

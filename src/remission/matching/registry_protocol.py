@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from remission.criteria.extract import extract
+from remission.criteria.extract import Kind, extract
 from remission.criteria.protocol import CohortSpec, CriterionSpec, Protocol, ProtocolSpec, compile_protocol
-from remission.domain.trial import Trial
+from remission.domain.trial import Criterion, Trial
 from remission.domain.vocab import DISEASE_PARENT, DiseaseCode
 
 # Trial disease codes -> the profile contract's disease (code, subtype, label words).
@@ -50,6 +50,14 @@ def _age_years(age: Any) -> float | None:
     return None if age is None else round(age.in_days() / 365.25, 2)
 
 
+def _cohort_name(code: DiseaseCode | None, names: set[str]) -> str | None:
+    """The trial's cohort for a disease code: the code's own, else its parent's (GPA -> AAV)."""
+    for candidate in (code, DISEASE_PARENT.get(code) if code is not None else None):
+        if candidate is not None and candidate.value in names:
+            return candidate.value
+    return None
+
+
 def protocol_for_trial(trial: Trial) -> Protocol:
     codes = _cohort_codes(trial)
     inclusion: list[CriterionSpec] = []
@@ -81,20 +89,27 @@ def protocol_for_trial(trial: Trial) -> Protocol:
                     id="sex", text=f"Sex: {eligibility.sex.value.lower()}", rule={"sex": eligibility.sex.value.lower()}
                 )
             )
-        for kind, items, out in (("inc", eligibility.inclusion, inclusion), ("exc", eligibility.exclusion, exclusion)):
+        sections: tuple[tuple[Kind, list[Criterion], list[CriterionSpec]], ...] = (
+            ("inclusion", eligibility.inclusion, inclusion),
+            ("exclusion", eligibility.exclusion, exclusion),
+        )
+        for kind, items, out in sections:
             for i, item in enumerate(items, 1):
-                cohort = None
-                if item.cohort is not None:
-                    for candidate in (item.cohort, DISEASE_PARENT.get(item.cohort)):
-                        if candidate is not None and candidate.value in names:
-                            cohort = candidate.value
-                            break
-                found = extract(item.text)
+                key = f"{kind[:3]}{i}"
+                cohort = _cohort_name(item.cohort, names)
+                found = extract(item.text, kind)
+                if found is not None and found.cohort is not None:
+                    # The sentence names its disease ("For SLE patients, ..."): only that cohort.
+                    cohort = _cohort_name(DiseaseCode(found.cohort), names)
+                    if cohort is None:
+                        review = "limited to a disease that is not one of the trial's coded cohorts"
+                        out.append(CriterionSpec(id=key, text=item.text, review=review))
+                        continue
                 if found is not None:
-                    out.append(CriterionSpec(id=f"{kind}{i}", text=item.text, cohort=cohort, rule=found))
+                    out.append(CriterionSpec(id=key, text=item.text, cohort=cohort, rule=found.rule))
                 else:
                     review = "not translated: for the investigator"
-                    out.append(CriterionSpec(id=f"{kind}{i}", text=item.text, cohort=cohort, review=review))
+                    out.append(CriterionSpec(id=key, text=item.text, cohort=cohort, review=review))
     if not (eligibility and (eligibility.inclusion or eligibility.exclusion)):
         inclusion.append(
             CriterionSpec(id="criteria", text="Eligibility criteria", review="the record publishes no criteria list")

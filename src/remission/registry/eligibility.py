@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from remission.domain.diseases import find_diseases
+from remission.domain.diseases import cohort_prefix, find_diseases
 from remission.domain.trial import Criterion
 from remission.domain.vocab import DiseaseCode
 from remission.registry.text import BULLETS, clean_text, strip_bullets
@@ -26,12 +26,8 @@ _NUMBERED = re.compile(r"^(?P<num>\d{1,2})\s*[.)、]\s*(?P<rest>.*)$")
 _LETTERED = re.compile(r"^(?:[a-h]|i{1,3}|iv|v|vi{0,3})\s?[.)]\s*\S", re.IGNORECASE)
 _HEADING_PREFIX = re.compile(r"^(?:relapsed\s*/\s*refractory|refractory|active|for)\s+", re.IGNORECASE)
 _TRAILING_HEADING = re.compile(r"^(?P<item>.*[.;])\s+(?P<head>[A-Za-z][A-Za-z0-9-]{1,9}):\s*$")
-_FOR_COHORT = re.compile(
-    r"^(?:for|in)\s+(?:the\s+)?(?P<who>[^,:]{2,60}?)\s*(?:patients|subjects|participants)\b", re.IGNORECASE
-)
 # "...LVEF ≥50%; 3. Female subjects ..." : a numbered item run into the previous one's line.
 _INLINE_ITEM = re.compile(r"(?<=;)[ \t]+(?=\d{1,2}\.[ \t]+[A-Z])")
-_COHORT_PREFIX = re.compile(r"^(?P<who>[A-Za-z][A-Za-z0-9-]{1,9})\s*:\s+\S")
 
 
 @dataclass
@@ -86,11 +82,8 @@ def heading_disease(line: str) -> DiseaseCode | None:
 
 
 def _item_cohort(text: str) -> DiseaseCode | None:
-    m = _FOR_COHORT.match(text) or _COHORT_PREFIX.match(text)
-    if not m:
-        return None
-    codes = find_diseases(m.group("who"), abbreviations=True)
-    return codes[0] if len(codes) == 1 else None
+    found = cohort_prefix(text)
+    return None if found is None else found[0]
 
 
 def _number_label(b: _Builder, n: int, previous_text: str) -> str:
