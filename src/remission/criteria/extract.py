@@ -12,8 +12,9 @@ steps:
    them, by "and" all of them; parts listed with commas or semicolons are all required in an
    inclusion and any one applies in an exclusion. "and" in an exclusion is left untranslated
    ("mental illness and cognitive impairment" can mean either);
-4. a clause is a measure with its threshold (:func:`_measure`), a phrase of
-   :data:`~remission.criteria.phrases.PHRASES`, or one of the sentence shapes below.
+4. a clause is a measure with its threshold (:mod:`remission.criteria.thresholds`), a phrase of
+   :data:`~remission.criteria.phrases.PHRASES`, or one of the sentence shapes of
+   :mod:`remission.criteria.shapes`.
 
 The vocabulary and its readings are in :mod:`remission.criteria.phrases`; what the extractor
 achieves on a hand-labelled sample of registry sentences is measured by
