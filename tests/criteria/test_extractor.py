@@ -82,6 +82,7 @@ def test_translations_written_out_by_hand(text: str, kind: Any, rule: dict[str, 
         ("ALT ≤ 3", "inclusion"),  # a lab threshold without its unit
         ("Platelets ≥ 50 g/L", "inclusion"),  # a unit that is not the lab's
         ("Mental illness and severe cognitive impairment", "exclusion"),  # "and" in an exclusion
+        ("Pregnant, breastfeeding, and planning pregnancy", "exclusion"),  # "..., and" too
         ("Received live vaccine within 4 weeks before CAR-T infusion", "exclusion"),  # after screening
         ("Age less than 3 and more than 16 years", "exclusion"),  # two limits, not a range
         ("Active infection such as hepatitis", "exclusion"),  # an open list

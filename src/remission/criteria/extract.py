@@ -45,7 +45,7 @@ from remission.criteria.shapes import (
     relapsed,
 )
 from remission.criteria.thresholds import read_measure
-from remission.criteria.wording import BULLET, Kind, Rule, normalise, split_outside
+from remission.criteria.wording import BULLET, Kind, Rule, connector, normalise, split_outside
 from remission.domain.diseases import cohort_prefix
 
 __all__ = ["Extracted", "Kind", "extract"]
@@ -102,12 +102,12 @@ def _read(text: str, kind: Kind, depth: int = 0) -> Rule | None:
             continue
         # "A or B positive and C": each side of the "and" must be one clause.
         whole_parts = both and separator == " and "
-        connector = {" or ": "any", " and ": "all"}.get(separator)
+        word = separator.strip(" ;") or ","  # "or", "and", or a list separator
         rules: list[Rule] = []
         for piece in parts:
             lead = re.match(r"^(and|or)\s+", piece)
-            if lead is not None and connector is None:
-                connector = "any" if lead.group(1) == "or" else "all"
+            if lead is not None and word == ",":
+                word = lead.group(1)  # "A, B, or C"
             part = piece[lead.end() :] if lead is not None else piece
             rule = _clause(part, kind) if whole_parts else _read(part, kind, depth + 1)
             if rule is None:
@@ -117,11 +117,8 @@ def _read(text: str, kind: Kind, depth: int = 0) -> Rule | None:
         else:
             if not rules:
                 return None
-            if connector is None:
-                connector = "all" if kind == "inclusion" else "any"
-            if connector == "all" and kind == "exclusion" and separator == " and " and not _one_infection(rules):
-                return None
-            return _combine(connector, rules)
+            joined = connector(word, kind) or ("all" if _one_infection(rules) else None)
+            return None if joined is None else _combine(joined, rules)
     return None
 
 

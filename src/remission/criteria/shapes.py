@@ -118,7 +118,6 @@ def relapsed(text: str, kind: Kind, original: str) -> tuple[Rule, str | None] | 
 
 
 _TEST_OF = {n: test for test, names in TEST_NAMES.items() for n in names}
-_TESTS_RE = "|".join(re.escape(n) for n in sorted(_TEST_OF, key=len, reverse=True))
 
 
 def _tests(listing: str) -> list[str] | None:

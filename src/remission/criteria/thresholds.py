@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from remission.criteria.phrases import MEASURE_FILLERS, MEASURE_NAMES, OWN_UNIT, SCORES, UNITS
 from remission.criteria.units import CANONICAL, FACTORS
-from remission.criteria.wording import NUM, Kind, Rule, drop_brackets
+from remission.criteria.wording import NUM, Kind, Rule, connector, drop_brackets
 
 _UNIT_RE = "|".join(re.escape(u) for u in sorted([*UNITS, "xuln"], key=len, reverse=True))
 _VALUE = re.compile(rf"^(?P<v>{NUM})\s*(?P<u>{_UNIT_RE})?(?![a-z0-9])")
@@ -148,7 +148,7 @@ def read_measure(text: str, kind: Kind) -> Rule | None:
     joiner = ""
     if age_first and re.search(r"\byears?\b", text):
         names, rest = ["age"], text  # "18 to 70 years of age", "40 years or older"
-        rest = re.sub(r"^(between\s+)?(\d+(?:\.\d+)?)\s*years?\s*(?=-|to\b|and\b|or\b)", r"\1\2 ", rest)
+        rest = re.sub(rf"^(between\s+)?({NUM})\s*years?\s*(?=-|to\b|and\b|or\b)", r"\1\2 ", rest)
     else:
         m = _SUBJECTS.match(text)
         if m is None:
@@ -174,8 +174,5 @@ def read_measure(text: str, kind: Kind) -> Rule | None:
         leaves.append(leaf)
     if len(leaves) == 1:
         return leaves[0]
-    if joiner == "and":
-        return None if kind == "exclusion" else {"all": leaves}
-    if joiner == "or":
-        return {"any": leaves}
-    return {"all": leaves} if kind == "inclusion" else {"any": leaves}
+    joined = connector(joiner, kind)
+    return None if joined is None else {joined: leaves}

@@ -8,8 +8,10 @@ import re
 from typing import Any, Literal
 
 from remission.criteria.phrases import NUMBER_WORDS
+from remission.criteria.protocol import Kind
 
-Kind = Literal["inclusion", "exclusion"]
+__all__ = ["NUM", "Kind", "Rule", "connector", "drop_brackets", "normalise", "split_outside"]
+
 Rule = dict[str, Any]
 NUM = r"\d+(?:\.\d+)?"
 
@@ -51,7 +53,7 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
         (r"(?:cells?\s*)?/\s*(?:mm3|mm\^3|ul)\b", " cells/ul"),
         (r"ml\s*/\s*min\s*/\s*1\.73\s*m\s*\^?2", " ml/min/1.73m2"),
         (
-            r"\b(\d+(?:\.\d+)?)\s*(?:x|times|fold|-fold)?\s*(?:the\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal"
+            rf"\b({NUM})\s*(?:x|times|fold|-fold)?\s*(?:the\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal"
             r"(?:\s+(?:range|value))?(?:\s*\(uln\))?|normal\s+upper\s+limit|upper\s+normal\s+limit)\b",
             r"\1 xuln",
         ),
@@ -80,6 +82,17 @@ def normalise(text: str) -> str:
         out = pattern.sub(replacement, out)
     out = NUMBER_WORD.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), out)
     return out.strip().strip(".;,: ").strip()
+
+
+def connector(word: str, kind: Kind) -> Literal["all", "any"] | None:
+    """How parts joined by ``word`` combine: "or" is any of them; "and" is all of them, except in
+    an exclusion, where "A and B" can mean either and is not read (None); a comma or semicolon is
+    all of them in an inclusion and any one in an exclusion."""
+    if word == "or":
+        return "any"
+    if word == "and":
+        return None if kind == "exclusion" else "all"
+    return "all" if kind == "inclusion" else "any"
 
 
 def split_outside(text: str, separator: str) -> list[str]:
