@@ -111,3 +111,39 @@ def test_same_top_results_on_both_engines(tmp_path: Path) -> None:
 def test_seed_pages_are_all_imported(registry: Registry) -> None:
     report = registry.import_paths(list(SEED.values()))
     assert report.added == 5 and not report.rejected
+
+
+def test_criteria_are_stored_at_import_and_made_again_when_stale(registry: Registry, tmp_path: Path) -> None:
+    """Each trial's extracted criteria are stored with the fingerprint of the code that made
+    them; screening reads them, and criteria made by other code are neither used nor kept."""
+    from sqlalchemy import select, update
+
+    from remission.criteria.protocol import ProtocolSpec
+    from remission.matching.registry_protocol import extractor_fingerprint, spec_for_trial
+    from remission.store.tables import TrialCriteriaRow
+
+    registry.import_paths([sample(tmp_path, 12)])
+    ids = [s.id for s in registry.search(None, Filters(), limit=100).items]
+    with registry.sessions() as session:
+        rows = {r.trial_id: r for r in session.scalars(select(TrialCriteriaRow))}
+    assert set(rows) == set(ids) and len(ids) == 12
+    assert {r.extractor for r in rows.values()} == {extractor_fingerprint()}
+    # The stored document is exactly what the extractor makes from the stored record.
+    for trial_id, row in rows.items():
+        assert ProtocolSpec.model_validate_json(row.protocol) == spec_for_trial(registry.get(trial_id))
+    # A row made by other code: screening makes the criteria again from the record instead.
+    victim = ids[0]
+    wrong = ProtocolSpec(id=victim, title="stale", registry_ids=[victim]).model_dump_json()
+    with registry.sessions.begin() as session:
+        session.execute(
+            update(TrialCriteriaRow).where(TrialCriteriaRow.trial_id == victim).values(extractor="older", protocol=wrong)
+        )
+    [spec] = registry.criteria([victim])
+    assert spec.title != "stale" and spec == spec_for_trial(registry.get(victim))
+    # The next import (even of nothing new) replaces it, and only it.
+    again = registry.import_paths([sample(tmp_path, 12)])
+    assert again.unchanged == 12
+    with registry.sessions() as session:
+        row = session.get(TrialCriteriaRow, victim)
+        assert row is not None and row.extractor == extractor_fingerprint() and "stale" not in row.protocol
+    assert registry.refresh_criteria() == 0

@@ -13,6 +13,7 @@ et al., Arthritis Rheumatol 2019;71:1400-1412).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -138,7 +139,11 @@ class Measure(Leaf):
             and (self.equals is None or v == c(self.equals))
             and (self.between is None or c(self.between[0]) <= v <= c(self.between[1]))
         )
-        return known(ok, f"{label} {got.text}, needs {self.needs()}")
+        return known(ok, f"{label} {got.text}, needs {self._needs}")
+
+    @cached_property
+    def _needs(self) -> str:
+        return self.needs()
 
 
 # --- yes/no facts ----------------------------------------------------------------------------

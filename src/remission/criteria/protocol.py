@@ -90,7 +90,7 @@ class ProtocolSpec(BaseModel):
     exclusion: list[CriterionSpec] = Field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     id: str
     kind: Kind
@@ -100,7 +100,7 @@ class Criterion:
     review: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     id: str
     kind: Kind
@@ -112,9 +112,7 @@ class CriterionResult:
 
     @property
     def fails(self) -> bool:
-        return (self.kind == "inclusion" and self.result == "not_met") or (
-            self.kind == "exclusion" and self.result == "met"
-        )
+        return self.result == ("not_met" if self.kind == "inclusion" else "met")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +166,7 @@ class Protocol:
     registry_ids: list[str] = field(default_factory=list)
     source: str | None = None
     origin: str = "protocol"
+    _reviews: dict[int, CriterionResult] = field(init=False, repr=False, default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -178,15 +177,22 @@ class Protocol:
             ", ".join(c.name for c in self.cohorts) or "none of the autoimmune diseases screened"
         )
 
+    def __post_init__(self) -> None:
+        # A review item's answer never depends on the patient: made once, shared by every screening.
+        self._reviews = {
+            i: CriterionResult(c.id, c.kind, c.text, c.cohort, "review", c.review or "for the investigator")
+            for i, c in enumerate(self.criteria)
+            if c.rule is None
+        }
+
     def _judge(self, ctx: Context, cohort: str | None) -> list[CriterionResult]:
         out = []
-        for c in self.criteria:
+        reviews = self._reviews
+        for i, c in enumerate(self.criteria):
             if c.cohort is not None and c.cohort != cohort:
                 continue
             if c.rule is None:
-                out.append(
-                    CriterionResult(c.id, c.kind, c.text, c.cohort, "review", c.review or "for the investigator")
-                )
+                out.append(reviews[i])
                 continue
             o = c.rule.evaluate(ctx)
             out.append(CriterionResult(c.id, c.kind, c.text, c.cohort, _result(c.kind, o), o.reason, o.missing))

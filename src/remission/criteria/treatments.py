@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
@@ -69,7 +70,10 @@ _AGENT_ALIASES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def agent_key(name: str) -> str:
+    """The agent a treatment name stands for (brand and short names folded), memoised: every
+    treatment criterion asks it of every course the patient had."""
     text = name.strip().lower()
     for pattern, key in _AGENT_ALIASES:
         if pattern.search(text):

@@ -97,19 +97,24 @@ def connector(word: str, kind: Kind) -> Literal["all", "any"] | None:
 
 def split_outside(text: str, separator: str) -> list[str]:
     """``text`` cut at ``separator`` where it is outside brackets."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0 and text.startswith(separator, i):
-            parts.append(text[start:i])
-            start = i + len(separator)
-            i = start
-            continue
-        i += 1
+    if "(" not in text:
+        return [p.strip() for p in text.split(separator)]
+    # Jump from one occurrence of the separator to the next, keeping the bracket depth of the
+    # text passed over (a ")" without its "(" does not go below zero).
+    parts, start, depth, seen, at = [], 0, 0, 0, text.find(separator)
+    while at != -1:
+        for ch in text[seen:at]:
+            if ch == "(":
+                depth += 1
+            elif ch == ")" and depth:
+                depth -= 1
+        seen = at
+        if depth == 0:
+            parts.append(text[start:at])
+            start = seen = at + len(separator)
+            at = text.find(separator, start)
+        else:
+            at = text.find(separator, at + 1)
     parts.append(text[start:])
     return [p.strip() for p in parts]
 

@@ -1,10 +1,18 @@
 """A computable protocol for a registry trial that has no protocol file: its cohorts from the
 trial's coded diseases, its age and sex limits from the record's structured fields, and each
 criterion sentence through the free-text extractor; a sentence the extractor cannot translate
-is a review item with its text, never a guess."""
+is a review item with its text, never a guess.
+
+Making them takes milliseconds a trial, so the registry stores each trial's as a protocol
+document (:func:`spec_for_trial`) with the fingerprint of the code that made it
+(:func:`extractor_fingerprint`); screening compiles the stored document
+(:func:`protocol_from_spec`) and makes it again only when the code has changed since."""
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from remission.criteria.extract import Kind, extract
@@ -58,7 +66,32 @@ def _cohort_name(code: DiseaseCode | None, names: set[str]) -> str | None:
     return None
 
 
+@cache
+def extractor_fingerprint() -> str:
+    """A digest of the source of every module that shapes a trial's criteria (the criteria
+    language and extractor, the domain vocabularies, this module): stored criteria made by
+    other code are stale."""
+    digest = hashlib.sha256()
+    root = files("remission")
+    for package in ("criteria", "domain", "matching"):
+        for item in sorted(root.joinpath(package).iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".py"):
+                digest.update(f"{package}/{item.name}\0".encode())
+                digest.update(item.read_bytes())
+    return digest.hexdigest()[:32]
+
+
 def protocol_for_trial(trial: Trial) -> Protocol:
+    return protocol_from_spec(spec_for_trial(trial))
+
+
+def protocol_from_spec(spec: ProtocolSpec) -> Protocol:
+    computable = any(c.rule is not None for c in (*spec.inclusion, *spec.exclusion))
+    return compile_protocol(spec, source=spec.id, origin="extracted" if computable else "review-only")
+
+
+def spec_for_trial(trial: Trial) -> ProtocolSpec:
+    """The trial's criteria as a protocol document (what the registry stores)."""
     codes = _cohort_codes(trial)
     inclusion: list[CriterionSpec] = []
     exclusion: list[CriterionSpec] = []
@@ -114,7 +147,7 @@ def protocol_for_trial(trial: Trial) -> Protocol:
         inclusion.append(
             CriterionSpec(id="criteria", text="Eligibility criteria", review="the record publishes no criteria list")
         )
-    protocol = ProtocolSpec(
+    return ProtocolSpec(
         id=trial.id,
         registry_ids=[trial.id],
         title=trial.brief_title,
@@ -122,5 +155,3 @@ def protocol_for_trial(trial: Trial) -> Protocol:
         inclusion=inclusion,
         exclusion=exclusion,
     )
-    computable = any(c.rule is not None for c in (*inclusion, *exclusion))
-    return compile_protocol(protocol, source=trial.id, origin="extracted" if computable else "review-only")

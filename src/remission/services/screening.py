@@ -3,7 +3,7 @@ registry's trials.
 
 A trial is screened by its protocol file when one is bundled (src/remission/data/screening/,
 addressable by its own id and by the registry ids it lists), else by the criteria the free-text
-extractor computes from its registry record, else by review items only. Profiles are patient
+extractor made from its registry record (stored by the registry), else by review items only. Profiles are patient
 data: nothing here logs them, and errors name fields, not values.
 """
 
@@ -18,7 +18,7 @@ from importlib.resources import files
 from remission.criteria.profile import Profile, ProfileError
 from remission.criteria.protocol import Protocol, TrialResult, load_protocol_text
 from remission.matching.rank import NextFact, rank, what_next
-from remission.matching.registry_protocol import protocol_for_trial
+from remission.matching.registry_protocol import protocol_from_spec
 from remission.services.trials import Filters, Registry, TrialNotFound
 
 BUNDLED = files("remission") / "data" / "screening"
@@ -89,9 +89,27 @@ class Screening:
         found = bundled_protocol(trial_id)
         if found is not None:
             return found
-        if self.registry is None:
+        resolved = self.registry.resolve(trial_id) if self.registry is not None else None
+        if self.registry is None or resolved is None:
             raise TrialNotFound(trial_id)
-        return protocol_for_trial(self.registry.get(trial_id))
+        bundled = self._bundled_by_registry_id().get(resolved)
+        if bundled is not None:
+            return bundled
+        specs = self.registry.criteria([resolved])
+        if not specs:
+            raise TrialNotFound(trial_id)
+        return protocol_from_spec(specs[0])
+
+    def _bundled_by_registry_id(self) -> dict[str, Protocol]:
+        """The bundled protocols by the registry id of the trial they encode."""
+        assert self.registry is not None
+        found: dict[str, Protocol] = {}
+        for protocol in bundled_protocols():
+            for alias in protocol.ids:
+                resolved = self.registry.resolve(alias)
+                if resolved is not None:
+                    found.setdefault(resolved, protocol)
+        return found
 
     def protocols(self, trial_ids: Sequence[str] = (), filters: Filters | None = None) -> list[tuple[str, Protocol]]:
         """(the id to show, protocol) for the trials asked for, or for every registry trial."""
@@ -99,10 +117,11 @@ class Screening:
             return [(t, self.protocol(t)) for t in dict.fromkeys(trial_ids)]
         if self.registry is None:
             return [(p.id, p) for p in bundled_protocols()]
+        bundled = self._bundled_by_registry_id()
         out = []
-        for trial in self.registry.trials(filters):
-            bundled = next((p for i in trial.identifiers() if (p := bundled_protocol(i)) is not None), None)
-            out.append((bundled.id, bundled) if bundled is not None else (trial.id, protocol_for_trial(trial)))
+        for spec in self.registry.criteria(filters=filters):
+            protocol = bundled.get(spec.id)
+            out.append((protocol.id, protocol) if protocol is not None else (spec.id, protocol_from_spec(spec)))
         return out
 
     @staticmethod

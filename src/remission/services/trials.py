@@ -2,7 +2,9 @@
 
 Each imported record is its own transaction: its source record is stored, every source of
 its trial is merged again, and the merged trial replaces the old one with its facets, ids and
-search text. A record that fails leaves nothing behind; the others go on.
+search text. A record that fails leaves nothing behind; the others go on. After an import,
+every trial whose computable criteria are missing, or were made by other extractor code, has
+them made and stored (see :mod:`remission.matching.registry_protocol`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from remission.criteria.protocol import ProtocolSpec
 from remission.domain.trial import Trial, TrialSummary
 from remission.domain.values import Age
 from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_phases, parse_disease_code
+from remission.matching.registry_protocol import extractor_fingerprint, spec_for_trial
 from remission.registry.errors import Problem
 from remission.registry.merge import merge
 from remission.registry.ranking import rank, term_weights
@@ -221,7 +225,23 @@ class Registry:
                     )
             if progress is not None:
                 progress(outcome.file if isinstance(outcome, Parsed) else outcome.problems[0].file)
+        self.refresh_criteria()
         return report
+
+    def refresh_criteria(self, chunk: int = 200) -> int:
+        """Make and store the computable criteria of every trial that lacks current ones;
+        returns how many were made."""
+        extractor = extractor_fingerprint()
+        with self.sessions() as session:
+            todo = TrialStore(session).without_criteria(extractor)
+        for start in range(0, len(todo), chunk):
+            with self.sessions.begin() as session:
+                store = TrialStore(session)
+                documents = store.documents(todo[start : start + chunk])
+                for trial_id, document in documents.items():
+                    spec = spec_for_trial(Trial.model_validate_json(document))
+                    store.save_criteria(trial_id, extractor, spec.model_dump_json(exclude_none=True))
+        return len(todo)
 
     def _apply(self, parsed: Parsed) -> str:
         trial = parsed.trial
@@ -281,6 +301,29 @@ class Registry:
             if document is None:
                 raise TrialNotFound(trial_id)
             return Trial.model_validate_json(document)
+
+    def resolve(self, any_id: str) -> str | None:
+        """The registry id of the trial known by ``any_id``, if any."""
+        with self.sessions() as session:
+            return TrialStore(session).resolve(any_id)
+
+    def criteria(self, ids: Sequence[str] | None = None, filters: Filters | None = None) -> list[ProtocolSpec]:
+        """The computable criteria of the trials ``ids`` (or of every trial passing the filters),
+        by id: the stored ones when the current extractor made them, else made now from the
+        record (and not stored: a read does not write)."""
+        extractor = extractor_fingerprint()
+        with self.sessions() as session:
+            store = TrialStore(session)
+            wanted = list(ids) if ids is not None else store.browse(filters or Filters(), limit=1_000_000, offset=0).ids
+            stored = store.criteria(wanted, extractor)
+            documents = store.documents([i for i in wanted if i not in stored])
+        out = []
+        for trial_id in wanted:
+            if trial_id in stored:
+                out.append(ProtocolSpec.model_validate_json(stored[trial_id]))
+            elif trial_id in documents:
+                out.append(spec_for_trial(Trial.model_validate_json(documents[trial_id])))
+        return out
 
     def trials(self, filters: Filters | None = None) -> list[Trial]:
         """Every trial matching the filters, whole, by id."""

@@ -6,8 +6,11 @@ city); ``trial_terms`` holds each trial's BM25F weight of every index term (the 
 shared by both engines, see :mod:`remission.registry.ranking`); ``trial_ids`` maps every id
 a trial is known by (NCT id, local id, sponsor id, alias, normalised title) to it;
 ``source_records`` keeps what each source said, so a trial can be merged again when any of
-its sources changes. Full-text search lives beside these: an FTS5 table on SQLite, a
-``tsvector`` column on PostgreSQL (see the migration).
+its sources changes; ``trial_criteria`` holds each trial's computable criteria as the
+free-text extractor made them (a protocol document), with the fingerprint of the extractor
+that made them, so screening reads them instead of extracting again. Full-text search lives
+beside these: an FTS5 table on SQLite, a ``tsvector`` column on PostgreSQL (see the
+migration).
 """
 
 from __future__ import annotations
@@ -84,3 +87,12 @@ class SourceRecordRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TrialCriteriaRow(Base):
+    __tablename__ = "trial_criteria"
+
+    trial_id: Mapped[str] = mapped_column(ForeignKey("trials.id", ondelete="CASCADE"), primary_key=True)
+    # Which extractor made ``protocol``: criteria made by another version are made again.
+    extractor: Mapped[str] = mapped_column(String(64))
+    protocol: Mapped[str] = mapped_column(Text)

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from remission.domain.trial import Trial
 from remission.domain.vocab import Sex
-from remission.store.tables import SourceRecordRow, TrialFacetRow, TrialIdRow, TrialRow, TrialTermRow
+from remission.store.tables import (
+    SourceRecordRow,
+    TrialCriteriaRow,
+    TrialFacetRow,
+    TrialIdRow,
+    TrialRow,
+    TrialTermRow,
+)
 
 GROUPS = ("title", "conditions", "products", "interventions", "summary", "criteria", "sites")
 
@@ -127,6 +134,7 @@ class TrialStore:
             doc = self.session.scalar(select(TrialRow.doc).where(TrialRow.id == trial_id))
             if doc is not None:
                 self.session.execute(text("DELETE FROM trial_fts WHERE rowid = :doc"), {"doc": doc})
+        self.session.execute(delete(TrialCriteriaRow).where(TrialCriteriaRow.trial_id == trial_id))
         self.session.execute(delete(TrialFacetRow).where(TrialFacetRow.trial_id == trial_id))
         self.session.execute(delete(TrialTermRow).where(TrialTermRow.trial_id == trial_id))
         self.session.execute(delete(TrialIdRow).where(TrialIdRow.trial_id == trial_id))
@@ -203,6 +211,29 @@ class TrialStore:
             insert(TrialTermRow.metadata.tables[TrialTermRow.__tablename__]),
             [{"term": t, "trial_id": trial_id, "weight": w} for t, w in rows],
         )
+
+    # -- computable criteria -------------------------------------------------------------------
+
+    def save_criteria(self, trial_id: str, extractor: str, protocol_json: str) -> None:
+        self.session.merge(TrialCriteriaRow(trial_id=trial_id, extractor=extractor, protocol=protocol_json))
+
+    def criteria(self, ids: Sequence[str], extractor: str) -> dict[str, str]:
+        """The stored criteria of ``ids`` that ``extractor`` made (others are left out)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = self.session.execute(
+                select(TrialCriteriaRow.trial_id, TrialCriteriaRow.protocol).where(
+                    TrialCriteriaRow.trial_id.in_(chunk), TrialCriteriaRow.extractor == extractor
+                )
+            )
+            found.update({r.trial_id: r.protocol for r in rows})
+        return found
+
+    def without_criteria(self, extractor: str) -> list[str]:
+        """Trials with no criteria made by ``extractor`` (none yet, or made by another version)."""
+        current = select(TrialCriteriaRow.trial_id).where(TrialCriteriaRow.extractor == extractor)
+        return [str(i) for i in self.session.scalars(select(TrialRow.id).where(TrialRow.id.not_in(current)))]
 
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(TrialRow)) or 0)
