@@ -131,3 +131,42 @@ def test_rest_screen(registry: Registry) -> None:
     assert client.post("/api/v1/trials/NCT99999999/screen", json=SLE01).status_code == 404
     everything = client.post("/api/v1/screen", json=SLE01).json()
     assert len(everything) == registry.count()
+
+
+def _sle02_without_sledai() -> dict[str, Any]:
+    patient = json.loads(json.dumps(next(c["patient"] for c in CASES if c["patient"]["id"] == "ref-sle-02")))
+    del patient["disease_activity"]["sledai_2k"]
+    return patient
+
+
+# SLEDAI-2K 4 from arthritis alone (Gladman 2002 weight): below LIANGZOU's >= 8.
+ARTHRITIS_ONLY = {"sledai_2k": {"descriptors_present": ["arthritis"]}}
+
+
+def test_cli_items_score_the_missing_total(tmp_path: Path) -> None:
+    patient = _write(tmp_path, _sle02_without_sledai())
+    bare = json.loads(runner.invoke(app, ["screen", patient, "--trial", "LIANGZOU", "--json"]).stdout)
+    assert bare[0]["verdict"] == "unknown"
+    items = _write(tmp_path, ARTHRITIS_ONLY, "items.json")
+    got = runner.invoke(app, ["screen", patient, "--items", items, "--trial", "LIANGZOU", "--json"])
+    [row] = json.loads(got.stdout)
+    assert got.exit_code == 0 and row["verdict"] == "ineligible"
+    assert any("SLEDAI-2K 4 (scored from items by sledai_2k)" in c["reason"] for c in row["criteria"])
+    # Refused items exit 2 naming the instrument and item.
+    bad = _write(tmp_path, {"sledai_2k": {"descriptors_present": "arthritis", "colour": 1}}, "bad.json")
+    refused = runner.invoke(app, ["screen", patient, "--items", bad, "--trial", "LIANGZOU", "--json"])
+    error = json.loads(refused.stdout)["error"]
+    assert refused.exit_code == 2 and "items.sledai_2k: descriptors_present" in error and "colour is not an item" in error
+    # In a batch each line carries its own items.
+    line = json.dumps({"profile": _sle02_without_sledai(), "items": ARTHRITIS_ONLY})
+    batch = runner.invoke(app, ["screen", "--batch", _write(tmp_path, line, "b.jsonl"), "--trial", "LIANGZOU", "--json"])
+    assert json.loads(batch.stdout)["trials"][0]["verdict"] == "ineligible"
+
+
+def test_rest_items_score_the_missing_total(registry: Registry) -> None:
+    client = TestClient(create_app(registry))
+    body = {"profile": _sle02_without_sledai(), "items": ARTHRITIS_ONLY}
+    got = client.post("/api/v1/trials/LIANGZOU/screen", json=body)
+    assert got.status_code == 200 and got.json()[0]["verdict"] == "ineligible"
+    bad = client.post("/api/v1/trials/LIANGZOU/screen", json={**body, "items": {"sledai_2k": {}}})
+    assert bad.status_code == 422 and "items.sledai_2k: descriptors_present is required" in bad.json()["error"]

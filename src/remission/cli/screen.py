@@ -72,6 +72,13 @@ def screen(
     batch: Annotated[
         str | None, typer.Option("--batch", help="A JSON-lines file of profiles, one per line (- for standard input).")
     ] = None,
+    items: Annotated[
+        str | None,
+        typer.Option(
+            "--items",
+            help='Raw items by instrument (JSON: {"sledai_2k": {...}}), scored into the totals the profile lacks.',
+        ),
+    ] = None,
     next_facts: Annotated[
         bool, typer.Option("--what-next", help="Print the missing facts that would decide the most trials.")
     ] = False,
@@ -103,11 +110,14 @@ def screen(
         "phases": phase or [],
     }
     if batch is not None:
+        if items is not None:
+            raise _fail('--items is for one patient; in a batch each line is {"profile": ..., "items": ...}', 1)
         _batch(batch, trial or [], filters, as_json)
         return
     assert patient is not None
     try:
-        profile = read_profile(_read(patient), source=patient)
+        raw_items = _read(items) if items is not None else None
+        profile = read_profile(_read(patient), source=patient, items=raw_items, items_source=items or "items")
     except ProfileError as exc:
         _refused(str(exc), as_json)
     screening, protocols = _screening(trial or [], filters)

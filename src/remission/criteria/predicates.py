@@ -121,8 +121,7 @@ class Measure(Leaf):
             return profile.age
         if self.measure in LAB_LABELS:
             return profile.times_uln(self.measure) if self.scale == "xULN" else profile.lab(self.measure)
-        value = profile.get(PLAIN_MEASURES[self.measure][1])
-        return None if value is None else Measured(value, num(value))
+        return profile.plain(PLAIN_MEASURES[self.measure][1])
 
     def evaluate(self, ctx: Context) -> Outcome:
         label = MEASURES[self.measure]

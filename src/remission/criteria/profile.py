@@ -26,6 +26,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from remission.criteria.calendar import completed_years, parse_date
+from remission.criteria.scores import score_items
 from remission.criteria.units import CANONICAL, FACTORS, XULN, UnitError, canonical, convert
 from remission.instruments.kidney import AdultCreatinineInput, SchwartzInput, ckd_epi_2021, schwartz_bedside
 
@@ -145,8 +146,10 @@ def num(value: float) -> str:
 class Profile:
     """A validated profile and the facts derived from it (cached per profile)."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], scored: Mapping[str, str] | None = None) -> None:
         self.data = data
+        # disease_activity fields scored from raw items -> the instrument that scored them
+        self.scored: Mapping[str, str] = scored or {}
         self.id: str = data["id"]
         self.as_of: date = parse_date(data["as_of"])
         # One patient is judged against thousands of criteria that read the same few facts.
@@ -154,8 +157,29 @@ class Profile:
         self._labs: dict[tuple[str, bool], Measured | None] = {}
 
     @classmethod
-    def parse(cls, data: object, *, source: str | None = None) -> Profile:
-        return cls(validate(data, source=source))
+    def parse(cls, data: object, *, source: str | None = None, items: object = None) -> Profile:
+        """A profile from contract JSON; ``items`` (instrument name -> raw items) fills the
+        activity totals the profile lacks (:mod:`remission.criteria.scores`)."""
+        valid = validate(data, source=source)
+        if items is None:
+            return cls(valid)
+        record = valid["id"]
+        if not isinstance(items, Mapping):
+            raise ProfileError(
+                ["items: must be a JSON object of instrument name -> items"], record=record, source=source
+            )
+        filled, scored, problems = score_items(valid, items)
+        if problems:
+            raise ProfileError(problems, record=record, source=source)
+        return cls(validate(filled, source=source), scored)
+
+    def plain(self, path: str) -> Measured | None:
+        """A plain number of the profile, saying so when it was scored from raw items."""
+        value = self.get(path)
+        if value is None:
+            return None
+        by = self.scored.get(path.removeprefix("disease_activity."))
+        return Measured(value, num(value) + (f" (scored from items by {by})" if by else ""))
 
     def section(self, name: str) -> Mapping[str, Any]:
         value = self.data.get(name)

@@ -23,7 +23,15 @@ from remission.services.trials import Filters, Registry, TrialNotFound
 
 BUNDLED = files("remission") / "data" / "screening"
 
-__all__ = ["ProfileError", "Screening", "TrialNotFound", "bundled_protocols", "read_profile", "read_profiles"]
+__all__ = [
+    "ProfileError",
+    "Screening",
+    "TrialNotFound",
+    "bundled_protocols",
+    "profile_from",
+    "read_profile",
+    "read_profiles",
+]
 
 
 @cache
@@ -44,13 +52,35 @@ def bundled_protocol(trial_id: str) -> Protocol | None:
     return _index().get(trial_id.strip().upper())
 
 
-def read_profile(text: str, *, source: str) -> Profile:
-    """A profile from JSON text; :class:`ProfileError` names the problem (never a value)."""
+def profile_from(data: object, *, source: str, items: object = None) -> Profile:
+    """A profile from a screening input: the profile itself, or ``{"profile": ..., "items":
+    {instrument: raw items}}``, whose items are scored into the totals the profile lacks (see
+    :mod:`remission.criteria.scores`). The contract allows no ``profile`` field in a profile, so
+    the two forms cannot be confused."""
+    if isinstance(data, dict) and "profile" in data:
+        extra = sorted(set(data) - {"profile", "items"})
+        if extra:
+            raise ProfileError(
+                [f"(input): unknown field {', '.join(extra)} (an input holds profile and items)"], source=source
+            )
+        if items is not None and "items" in data:
+            raise ProfileError(["items: given both in the input and separately"], source=source)
+        return Profile.parse(data["profile"], source=source, items=data.get("items", items))
+    return Profile.parse(data, source=source, items=items)
+
+
+def _json(text: str, *, source: str) -> object:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProfileError([f"not valid JSON (line {exc.lineno}, column {exc.colno})"], source=source) from None
-    return Profile.parse(data, source=source)
+
+
+def read_profile(text: str, *, source: str, items: str | None = None, items_source: str = "items") -> Profile:
+    """A profile from JSON text (and raw items from ``items``, JSON text); :class:`ProfileError`
+    names the problem (never a value)."""
+    extra = _json(items, source=items_source) if items is not None else None
+    return profile_from(_json(text, source=source), source=source, items=extra)
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,23 @@ from fastapi import APIRouter, Body, HTTPException, Query
 from fastapi.responses import JSONResponse
 
 from remission.criteria.profile import Profile, ProfileError
-from remission.services.screening import Screening
+from remission.services.screening import Screening, profile_from
 from remission.services.trials import InvalidFilter, TrialNotFound, make_filters
 from remission.web.deps import RegistryDep
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
-ProfileBody = Annotated[Any, Body(description="A patient profile (../shared/contracts/patient-profile.schema.json).")]
+ProfileBody = Annotated[
+    Any,
+    Body(
+        description="A patient profile (../shared/contracts/patient-profile.schema.json), or"
+        ' {"profile": PROFILE, "items": {INSTRUMENT: ITEMS}} to score activity totals from raw items.'
+    ),
+]
 
 
 def _profile(data: Any) -> Profile | JSONResponse:
     try:
-        return Profile.parse(data)
+        return profile_from(data, source="request body")
     except ProfileError as exc:
         return JSONResponse({"error": str(exc), "problems": exc.problems, "status": 422}, status_code=422)
 
