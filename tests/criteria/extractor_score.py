@@ -83,9 +83,11 @@ def sentences() -> list[dict[str, Any]]:
 
 
 def _groups(item: dict[str, Any]) -> tuple[str, ...]:
-    """The totals a sentence counts in: the development set ("all" and its stratum) or the held-out one."""
-    if item.get("set") == "held-out":
-        return ("held-out", "held-out " + item["stratum"])
+    """The totals a sentence counts in: the development set ("all" and its stratum) or its
+    held-out sample (``held-out-1``, ``held-out-2``) and that sample's stratum."""
+    sample = item.get("set")
+    if sample is not None:
+        return (sample, f"{sample} {item['stratum']}")
     return ("all", item["stratum"])
 
 
@@ -103,7 +105,7 @@ def score() -> dict[str, Score]:
             ok = "rule" in item and canonical(got.rule) == canonical(item["rule"]) and got.cohort == item.get("cohort")
             if ok:
                 s.correct += 1
-            elif name in ("all", "held-out"):
+            elif name in ("all", "held-out-1", "held-out-2"):
                 s.wrong.append(f"{item['id']}: {json.dumps(got.rule)} cohort={got.cohort}")
     return scores
 
