@@ -69,6 +69,16 @@ def test_every_translation_is_a_valid_expression() -> None:
          {"received": ["live_vaccine"], "within_days": 14}, None),
         ("HBsAg positive and HBV DNA higher than the lower limit of detection", "exclusion",
          {"all": [{"positive": ["hbsag"]}, {"positive": ["hbv_dna"]}]}, None),
+        # "and" in an exclusion, read where only one reading makes sense
+        ("Pregnant, breastfeeding, and planning pregnancy", "exclusion",
+         {"any": [{"pregnant": True}, {"breastfeeding": True}, {"intends_to_conceive": True}]}, None),
+        ("Age less than 3 and more than 16 years", "exclusion",
+         {"any": [{"measure": "age", "below": 3}, {"measure": "age", "above": 16}]}, None),
+        # the words before "defined by" only name what follows
+        ("Sufficient hepatic function defined by ALT ≤ 3 x ULN", "inclusion",
+         {"measure": "alt", "at_most": 3, "scale": "xULN"}, None),
+        ("Male subjects must use effective contraception", "inclusion",
+         {"any": [{"sex": "female"}, {"fact": "reproductive.agrees_to_contraception"}]}, None),
     ],
 )
 def test_translations_written_out_by_hand(text: str, kind: Any, rule: dict[str, Any], cohort: str | None) -> None:
@@ -85,9 +95,9 @@ def test_translations_written_out_by_hand(text: str, kind: Any, rule: dict[str, 
         ("ALT ≤ 3", "inclusion"),  # a lab threshold without its unit
         ("Platelets ≥ 50 g/L", "inclusion"),  # a unit that is not the lab's
         ("Mental illness and severe cognitive impairment", "exclusion"),  # "and" in an exclusion
-        ("Pregnant, breastfeeding, and planning pregnancy", "exclusion"),  # "..., and" too
+        ("HIV, syphilis, and active tuberculosis", "exclusion"),  # "..., and" too (each part is read alone)
         ("Received live vaccine within 4 weeks before CAR-T infusion", "exclusion"),  # after screening
-        ("Age less than 3 and more than 16 years", "exclusion"),  # two limits, not a range
+        ("Age less than 3 and more than 16 years", "inclusion"),  # no one can be both
         ("Active infection such as hepatitis", "exclusion"),  # an open list
         ("Malignancy, except adequately treated basal cell carcinoma", "exclusion"),  # exemptions
         ("Serious heart disease in the opinion of the investigator", "exclusion"),

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from remission.criteria.phrases import SAME_INFECTION
+from remission.criteria.phrases import REPRODUCTIVE, SAME_INFECTION
 from remission.criteria.shapes import (
     EMPTY,
     TOPIC,
@@ -35,9 +35,12 @@ from remission.criteria.shapes import (
     collection,
     conditions,
     consent,
+    defined_by,
     diagnosed,
+    expresses,
     infection,
     malignancy,
+    men_contraception,
     phrase,
     positive,
     pregnancy_test,
@@ -70,6 +73,8 @@ _CLAUSES: tuple[Callable[[str, Kind], Rule | None], ...] = (
     infection,
     conditions,
     pregnancy_test,
+    men_contraception,
+    expresses,
     diagnosed,
 )
 
@@ -117,17 +122,43 @@ def _read(text: str, kind: Kind, depth: int = 0) -> Rule | None:
         else:
             if not rules:
                 return None
-            joined = connector(word, kind) or ("all" if _one_infection(rules) else None)
-            return None if joined is None else _combine(joined, rules)
+            joined = connector(word, kind) or _exclusion_and(rules)
+            if joined is None:
+                return None
+            combined = _combine(joined, rules)
+            return None if joined == "all" and _impossible(combined) else combined
     return None
 
 
-def _one_infection(rules: list[Rule]) -> bool:
-    """Whether ``rules`` are all tests of one infection (HBsAg and HBV DNA)."""
-    if not all(set(r) == {"positive"} for r in rules):
-        return False
-    tests = {t for r in rules for t in r["positive"]}
-    return any(tests <= family for family in SAME_INFECTION)
+def _impossible(rule: Rule) -> bool:
+    """Whether an "all" asks one measure for limits that cannot both hold ("age < 3 and > 16"):
+    such a sentence meant something else, so it is not read."""
+    lows: dict[tuple[str, str], float] = {}
+    highs: dict[tuple[str, str], float] = {}
+    for part in rule.get("all", []):
+        if "measure" not in part:
+            continue
+        key = (part["measure"], part.get("scale", "value"))
+        for bound in ("at_least", "above"):
+            if bound in part:
+                lows[key] = max(lows.get(key, part[bound]), part[bound])
+        for bound in ("at_most", "below"):
+            if bound in part:
+                highs[key] = min(highs.get(key, part[bound]), part[bound])
+    return any(key in highs and highs[key] < low for key, low in lows.items())
+
+
+def _exclusion_and(rules: list[Rule]) -> str | None:
+    """How "A and B" in an exclusion is read when it can be at all: the tests of one infection
+    are all of them ("HBsAg and HBV DNA positive"); pregnancy, breastfeeding and intending to
+    conceive are any of them ("pregnant and nursing women": no one reads it as needing both)."""
+    if all(set(r) == {"positive"} for r in rules):
+        tests = {t for r in rules for t in r["positive"]}
+        if any(tests <= family for family in SAME_INFECTION):
+            return "all"
+    if all(r in REPRODUCTIVE for r in rules):
+        return "any"
+    return None
 
 
 def _combine(connector: str, rules: list[Rule]) -> Rule:
@@ -160,7 +191,7 @@ def extract(text: str, kind: Kind = "inclusion") -> Extracted | None:
     if prefix is not None:
         cohort = prefix[0].value
         body = re.sub(r"^\s*(?:patients|subjects|participants)?\s*[,:]?\s*", "", body[prefix[1] :], count=1)
-    normal = _HEPATITIS_PAIR.sub(lambda m: f"hepatitis b {m.group(1)} hepatitis c", normalise(body))
+    normal = defined_by(_HEPATITIS_PAIR.sub(lambda m: f"hepatitis b {m.group(1)} hepatitis c", normalise(body)))
     for shape in (classification, relapsed):
         found = shape(normal, kind, body)
         if found is not None:

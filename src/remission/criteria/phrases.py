@@ -38,7 +38,14 @@ MEASURE_NAMES: dict[str, tuple[str, ...]] = {
     "pt": ("prothrombin time", "pt"),
     "crp": ("c-reactive protein", "crp"),
     "esr": ("erythrocyte sedimentation rate", "esr"),
-    "spo2": ("blood oxygen saturation", "oxygen saturation", "spo2"),
+    "spo2": (
+        "room air oxygen saturation",
+        "indoor oxygen saturation",
+        "peripheral oxygen saturation",
+        "blood oxygen saturation",
+        "oxygen saturation",
+        "spo2",
+    ),
     "egfr": ("estimated glomerular filtration rate", "glomerular filtration rate", "egfr"),
     "lvef": ("left ventricular ejection fraction", "ejection fraction", "lvef"),
     "fvc": ("forced vital capacity", "fvc"),
@@ -65,6 +72,8 @@ MEASURE_NAMES: dict[str, tuple[str, ...]] = {
         "ecog performance status",
         "ecog behavior status",
         "ecog",
+        # The WHO (Zubrod) performance status is the ECOG scale (Oken 1982, Am J Clin Oncol 5:649).
+        "who performance status",
     ),
 }
 
@@ -171,6 +180,8 @@ TEST_NAMES: dict[str, tuple[str, ...]] = {
 }
 # Tests of one infection: "HBsAg positive and HBV DNA detectable" joins them with "and" even in
 # an exclusion, where "and" between two different things is read as neither.
+# The reproductive states an exclusion lists ("pregnant and nursing"), any one of which applies.
+REPRODUCTIVE = ({"pregnant": True}, {"breastfeeding": True}, {"intends_to_conceive": True})
 SAME_INFECTION = (frozenset({"hbsag", "hbcab", "hbv_dna"}), frozenset({"hcv_ab", "hcv_rna"}))
 ANCA = ("mpo_anca", "pr3_anca", "p_anca", "c_anca")
 
@@ -236,6 +247,9 @@ PHRASES: dict[str, dict[str, Any]] = {
             "hiv/aids",
             "aids",
             "hiv seropositive",
+            "hiv serology positive",
+            "hiv serology positivity",
+            "hiv affected",
             "seropositive for hiv",
             "positive for hiv",
             "human immunodeficiency virus infection",
@@ -331,6 +345,8 @@ PHRASES: dict[str, dict[str, Any]] = {
         ("uncontrolled hypertension", "uncontrollable hypertension", "poorly controlled hypertension"),
         {"condition": "hypertension", "uncontrolled": True},
     ),
+    # "arterial": not pulmonary arterial hypertension, which the contract does not hold.
+    **_each(("hypertension", "arterial hypertension", "systemic arterial hypertension"), {"condition": "hypertension"}),
     **_each(
         (
             "clinically significant ecg abnormalities",

@@ -32,7 +32,7 @@ PERSON = re.compile(
     r"|complicated with|suffering from|s with|existence of|been diagnosed with|diagnosed with|is associated with"
     r"|associated with)\s+)+"
 )
-PERSON_AFTER = re.compile(r"\s+(?:women|individuals|patients|subjects|at screening|at the time of screening)$")
+PERSON_AFTER = re.compile(r"\s+(?:women|females?|individuals|patients|subjects|at screening|at the time of screening)$")
 
 
 def phrase(text: str, kind: Kind) -> Rule | None:
@@ -248,9 +248,10 @@ def received(text: str, kind: Kind) -> Rule | None:
 
 
 _MALIGNANCY = re.compile(
-    r"^(?P<no>no )?(?:(?:subjects?|patients?|those) with )?(?:a )?(?:history of |complicated with |prior )?"
+    r"^(?P<no>no )?(?:(?:subjects?|patients?|those) with )?(?:a )?"
+    r"(?:(?:previous |past |prior )?history of |complicated with |prior |(?P<recent>active or recent ))?"
     r"(?P<other>other )?(?:types of )?(?P<what>malignant (?:tumou?rs?|diseases?|neoplasms?)|malignanc(?:y|ies)|cancers?"
-    r"|tumou?rs?)(?: in the (?:past|last|previous) (?P<years>\d+) years?)?$"
+    r"|tumou?rs?)(?: \(?(?:in|within) (?:the )?(?:past|last|previous) (?P<years>\d+) years?\)?)?$"
 )
 
 
@@ -258,6 +259,8 @@ def malignancy(text: str, kind: Kind) -> Rule | None:
     m = _MALIGNANCY.match(text)
     if m is None or (m.group("what").startswith("tumo") and not m.group("other")):
         return None  # a "tumour" may be benign unless it is "other" than a cancer under study
+    if m.group("recent") and not m.group("years"):
+        return None  # "active or recent" needs its window
     rule: Rule = {"malignancy": True}
     if m.group("years"):
         rule["except"] = [{"disease_free_years_at_least": int(m.group("years"))}]
@@ -330,6 +333,48 @@ def pregnancy_test(text: str, kind: Kind) -> Rule | None:
     return {"any": [{"sex": "male"}, {"fact": "reproductive.childbearing_potential", "is": False}, needs]}
 
 
+_MEN_CONTRACEPTION = re.compile(
+    r"^(?:male|men)(?: patients| subjects| participants)? (?:must|should|agree to|must agree to|should agree to)"
+    r" (?:use|take) (?:effective |adequate |highly effective |reliable |medically approved )?"
+    r"(?:contracepti\w+|birth control)(?: methods?| measures?)?$"
+)
+
+
+def men_contraception(text: str, kind: Kind) -> Rule | None:
+    """ "Male patients must use effective contraception": met by women, or by the agreement."""
+    if kind != "inclusion" or _MEN_CONTRACEPTION.match(text) is None:
+        return None
+    return {"any": [{"sex": "female"}, {"fact": "reproductive.agrees_to_contraception"}]}
+
+
+_EXPRESSES = re.compile(
+    r"^(?:(?:flow cytometry|immunohistochemistry|it is) (?:confirms?|confirmed|shows?) (?:that )?)?"
+    r"(?:the )?(?:original |tumou?r |malignant |target |b )?cells? (?:express|expresses|expressing|are positive for)"
+    r" (?P<list>.+)$"
+)
+
+
+def expresses(text: str, kind: Kind) -> Rule | None:
+    """ "The original cells express CD19": the target antigen is positive."""
+    m = _EXPRESSES.match(text)
+    tests = _tests(m.group("list")) if m is not None else None
+    return {"positive": tests} if tests is not None and set(tests) <= {"cd19", "bcma"} else None
+
+
+# "Sufficient hepatic function defined by ...": the words before "defined by" only name what the
+# rest defines, so the rest is the criterion (never when they carry a number or a negation).
+DEFINED_BY = re.compile(
+    r"^(?P<lead>[a-z ,/()-]{3,80}?) (?:as )?(?:defined|indicated|evidenced|measured|demonstrated) (?:by|as) "
+)
+
+
+def defined_by(text: str) -> str:
+    m = DEFINED_BY.match(text)
+    if m is None or re.search(r"\b(?:no|not|non|without|except|unless|or)\b", m.group("lead")):
+        return text
+    return text[m.end() :]
+
+
 _DIAGNOSED = re.compile(
     rf"^(?:(?:have been )?diagnosed|disease duration) (?:for )?>= (?P<n>{NUM}) (?P<u>years?|months?)$"
 )
@@ -345,6 +390,7 @@ def diagnosed(text: str, kind: Kind) -> Rule | None:
 # Parts that say nothing a screen needs ("either sex").
 EMPTY = re.compile(
     r"^(?:regardless of gender|either sex|male or female|both sexes|no gender limitation|and no gender limitation"
+    r"|gender unlimited|unlimited gender"
     r"|any gender|all genders|at screening|during the screening period)$"
 )
 TOPIC = re.compile(

@@ -31,6 +31,7 @@ class _Bounds:
     limits: dict[str, float]
     unit: str | None
     rest: str
+    outside: bool = False  # two limits that cannot both hold: either one ("< 3 and > 16")
 
 
 def _number(text: str) -> float:
@@ -82,9 +83,7 @@ def _bounds(text: str) -> _Bounds | None:
     if limits:
         low = max((limits[k] for k in ("at_least", "above") if k in limits), default=None)
         high = min((limits[k] for k in ("at_most", "below") if k in limits), default=None)
-        if low is not None and high is not None and high < low:
-            return None  # "less than 3 and more than 16" is two limits, either of which excludes
-        return _Bounds(limits, unit, rest)
+        return _Bounds(limits, unit, rest, outside=low is not None and high is not None and high < low)
     value = _VALUE.match(text)
     if value is not None:
         after = text[value.end() :].strip()
@@ -102,7 +101,7 @@ _TRAILING = re.compile(
     r"^(?:(?:points?|years?|years? old|old|of age|inclusive|,|predicted|% predicted|of predicted(?: value)?"
     r"|(?:of )?expected value|predictive value|on pulmonary function tests|on room air|by echocardiography"
     r"|at screening|during (?:the )?screening(?: period)?"
-    r"|at (?:the )?time of (?:screening|enrol?lment|signing (?:the )?informed consent(?: form)?)"
+    r"|at (?:the )?time of (?:screening|enrol?lment|(?:signing (?:the )?)?(?:informed )?consent(?: form)?)"
     r"|\(including cutoff values\)|\(a total score of \d+ points\)|indicating .*"
     r"|at the time of signing the informed consent|when signing the informed consent)\s*)*$"
 )
@@ -160,18 +159,25 @@ def read_measure(text: str, kind: Kind) -> Rule | None:
     bounds = _bounds(rest)
     if bounds is None or not _TRAILING.match(bounds.rest):
         return None
+    if bounds.outside and (kind == "inclusion" or len(names) > 1):
+        # "Age less than 3 and more than 16" excludes either; as an inclusion it is a mistake.
+        return None
     leaves: list[Rule] = []
     for name in dict.fromkeys(names):
         fit = _measure_unit(name, bounds.unit)
         if fit is None:
             return None
         scale, unit = fit
-        leaf: Rule = {"measure": name, **bounds.limits}
-        if scale == "xULN":
-            leaf["scale"] = "xULN"
-        if unit is not None:
-            leaf["unit"] = unit
-        leaves.append(leaf)
+        parts = [{k: v} for k, v in bounds.limits.items()] if bounds.outside else [bounds.limits]
+        for limits in parts:
+            leaf: Rule = {"measure": name, **limits}
+            if scale == "xULN":
+                leaf["scale"] = "xULN"
+            if unit is not None:
+                leaf["unit"] = unit
+            leaves.append(leaf)
+    if bounds.outside:
+        return {"any": leaves}
     if len(leaves) == 1:
         return leaves[0]
     joined = connector(joiner, kind)
