@@ -1,10 +1,10 @@
 """The free-text extractor against hand-labelled registry sentences, and its rules of caution.
 
 The labels (tests/fixtures/criteria_sentences.yaml) were written by hand from the sentences
-before the extractor existed; the held-out sample was labelled before the extractor first ran
-on it. Figures (README, "Free text"): development set 339 sentences, 102 translated (coverage
-0.30; 121 are translatable at all, 0.36), all 102 right; held-out 100 sentences, 7 translated, all
-right (the first run translated 8 with one wrong, a pair of contradictory bounds, since fixed).
+before the extractor existed; each held-out sample was labelled before the extractor first ran
+on it. Figures (README, "Free text"): development set 339 sentences, 103 translated (coverage
+0.30; 121 are translatable at all, 0.36), all right; held-out-1 (seen since the first round) 21
+of 100, all right; held-out-2 (blind) 5 of 100 (18 translatable), all right.
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ def test_precision_on_the_held_out_sets(scores: dict[str, Any]) -> None:
     held = scores["held-out-1"]
     assert held.total == 100
     assert held.precision >= 0.95, held.wrong
-    assert held.translated >= 7
+    assert held.translated >= 21
     fresh = scores["held-out-2"]
     assert fresh.total == 100 and translatable()["held-out-2"] == 18
     assert fresh.precision >= 0.95, fresh.wrong
+    assert fresh.translated >= 5
 
 
 def test_every_translation_is_a_valid_expression() -> None:
