@@ -5,13 +5,17 @@ sentence with one part the extractor does not know stays a review item with its 
 steps:
 
 1. normalise the text (case, symbols, units, number words; :func:`normalise`);
-2. take off a disease the sentence is limited to ("For SLE patients, ...") as its cohort, and a
-   label that only names a topic ("Renal function:");
+2. take off a disease the sentence is limited to ("For SLE patients, ...") as its cohort, a
+   label that only names a topic ("Renal function:"), and words that only name what a
+   "defined by" clause defines ("Sufficient hepatic function defined by ...");
 3. read the whole sentence as one clause; failing that, split it at semicolons, then commas,
    then "or", then "and" (outside brackets) and read every part. Parts joined by "or" are any of
    them, by "and" all of them; parts listed with commas or semicolons are all required in an
    inclusion and any one applies in an exclusion. "and" in an exclusion is left untranslated
-   ("mental illness and cognitive impairment" can mean either);
+   ("mental illness and cognitive impairment" can mean either), except where one reading alone
+   makes sense: the tests of one infection are all of them, and pregnancy, nursing and intending
+   to conceive any of them. Limits that cannot both hold are never all of them: in an exclusion
+   they are either ("age less than 3 and more than 16"), in an inclusion the sentence is not read;
 4. a clause is a measure with its threshold (:mod:`remission.criteria.thresholds`), a phrase of
    :data:`~remission.criteria.phrases.PHRASES`, or one of the sentence shapes of
    :mod:`remission.criteria.shapes`.

@@ -3,8 +3,8 @@ registry's trials.
 
 A trial is screened by its protocol file when one is bundled (src/remission/data/screening/,
 addressable by its own id and by the registry ids it lists), else by the criteria the free-text
-extractor made from its registry record (stored by the registry), else by review items only. Profiles are patient
-data: nothing here logs them, and errors name fields, not values.
+extractor made from its registry record (stored by the registry), else by review items only.
+Profiles are patient data: nothing here logs them, and errors name fields, not values.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 from remission.criteria.profile import Profile, ProfileError
@@ -122,7 +122,7 @@ class Screening:
         resolved = self.registry.resolve(trial_id) if self.registry is not None else None
         if self.registry is None or resolved is None:
             raise TrialNotFound(trial_id)
-        bundled = self._bundled_by_registry_id().get(resolved)
+        bundled = self._bundled_by_registry_id.get(resolved)
         if bundled is not None:
             return bundled
         specs = self.registry.criteria([resolved])
@@ -130,6 +130,7 @@ class Screening:
             raise TrialNotFound(trial_id)
         return protocol_from_spec(specs[0])
 
+    @cached_property
     def _bundled_by_registry_id(self) -> dict[str, Protocol]:
         """The bundled protocols by the registry id of the trial they encode."""
         assert self.registry is not None
@@ -147,7 +148,7 @@ class Screening:
             return [(t, self.protocol(t)) for t in dict.fromkeys(trial_ids)]
         if self.registry is None:
             return [(p.id, p) for p in bundled_protocols()]
-        bundled = self._bundled_by_registry_id()
+        bundled = self._bundled_by_registry_id
         out = []
         for spec in self.registry.criteria(filters=filters):
             protocol = bundled.get(spec.id)
