@@ -51,7 +51,7 @@ from remission.criteria.shapes import (
     received,
     relapsed,
 )
-from remission.criteria.thresholds import read_measure
+from remission.criteria.thresholds import clash, read_measure
 from remission.criteria.wording import BULLET, Kind, Rule, connector, normalise, split_outside
 from remission.domain.diseases import cohort_prefix
 
@@ -137,19 +137,11 @@ def _read(text: str, kind: Kind, depth: int = 0) -> Rule | None:
 def _impossible(rule: Rule) -> bool:
     """Whether an "all" asks one measure for limits that cannot both hold ("age < 3 and > 16"):
     such a sentence meant something else, so it is not read."""
-    lows: dict[tuple[str, str], float] = {}
-    highs: dict[tuple[str, str], float] = {}
+    by_measure: dict[tuple[str, str], list[Rule]] = {}
     for part in rule.get("all", []):
-        if "measure" not in part:
-            continue
-        key = (part["measure"], part.get("scale", "value"))
-        for bound in ("at_least", "above"):
-            if bound in part:
-                lows[key] = max(lows.get(key, part[bound]), part[bound])
-        for bound in ("at_most", "below"):
-            if bound in part:
-                highs[key] = min(highs.get(key, part[bound]), part[bound])
-    return any(key in highs and highs[key] < low for key, low in lows.items())
+        if "measure" in part:
+            by_measure.setdefault((part["measure"], part.get("scale", "value")), []).append(part)
+    return any(clash(parts) for parts in by_measure.values())
 
 
 def _exclusion_and(rules: list[Rule]) -> str | None:

@@ -5,6 +5,7 @@ that is not one of the measure's (remission.criteria.units) leaves the clause un
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from remission.criteria.phrases import MEASURE_FILLERS, MEASURE_NAMES, OWN_UNIT, SCORES, UNITS
@@ -26,12 +27,24 @@ _RANGE = re.compile(
 _LIST = re.compile(rf"^(?P<items>{NUM}(?:\s*,\s*{NUM})*),?\s*or\s*(?P<last>{NUM})(?![a-z0-9.])")
 
 
+def clash(limits: Sequence[Mapping[str, float]]) -> bool:
+    """Whether thresholds on one measure cannot all hold: the highest lower limit (``at_least``,
+    ``above``) lies above the lowest upper one (``at_most``, ``below``), as in "< 3 and > 16"."""
+    low = max((x[k] for x in limits for k in ("at_least", "above") if k in x), default=None)
+    high = min((x[k] for x in limits for k in ("at_most", "below") if k in x), default=None)
+    return low is not None and high is not None and high < low
+
+
 @dataclass
 class _Bounds:
     limits: dict[str, float]
     unit: str | None
     rest: str
-    outside: bool = False  # two limits that cannot both hold: either one ("< 3 and > 16")
+
+    @property
+    def outside(self) -> bool:
+        """Two limits that cannot both hold: either one ("< 3 and > 16")."""
+        return clash([self.limits])
 
 
 def _number(text: str) -> float:
@@ -81,9 +94,7 @@ def _bounds(text: str) -> _Bounds | None:
             break
         rest = rest[joined.end() :]
     if limits:
-        low = max((limits[k] for k in ("at_least", "above") if k in limits), default=None)
-        high = min((limits[k] for k in ("at_most", "below") if k in limits), default=None)
-        return _Bounds(limits, unit, rest, outside=low is not None and high is not None and high < low)
+        return _Bounds(limits, unit, rest)
     value = _VALUE.match(text)
     if value is not None:
         after = text[value.end() :].strip()

@@ -165,6 +165,16 @@ def _content_hash(trial: Trial) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
+def _spec(document: str) -> ProtocolSpec:
+    """The computable criteria the extractor makes from a stored trial document."""
+    return spec_for_trial(Trial.model_validate_json(document))
+
+
+def _every_id(store: TrialStore, filters: Filters | None) -> list[str]:
+    """The id of every trial passing ``filters``, in id order."""
+    return store.browse(filters or Filters(), limit=1_000_000, offset=0).ids
+
+
 class Registry:
     """The trial registry on one database."""
 
@@ -239,7 +249,7 @@ class Registry:
                 store = TrialStore(session)
                 documents = store.documents(todo[start : start + chunk])
                 for trial_id, document in documents.items():
-                    spec = spec_for_trial(Trial.model_validate_json(document))
+                    spec = _spec(document)
                     store.save_criteria(trial_id, extractor, spec.model_dump_json(exclude_none=True))
         return len(todo)
 
@@ -314,7 +324,7 @@ class Registry:
         extractor = extractor_fingerprint()
         with self.sessions() as session:
             store = TrialStore(session)
-            wanted = list(ids) if ids is not None else store.browse(filters or Filters(), limit=1_000_000, offset=0).ids
+            wanted = list(ids) if ids is not None else _every_id(store, filters)
             stored = store.criteria(wanted, extractor)
             documents = store.documents([i for i in wanted if i not in stored])
         out = []
@@ -322,16 +332,16 @@ class Registry:
             if trial_id in stored:
                 out.append(ProtocolSpec.model_validate_json(stored[trial_id]))
             elif trial_id in documents:
-                out.append(spec_for_trial(Trial.model_validate_json(documents[trial_id])))
+                out.append(_spec(documents[trial_id]))
         return out
 
     def trials(self, filters: Filters | None = None) -> list[Trial]:
         """Every trial matching the filters, whole, by id."""
         with self.sessions() as session:
             store = TrialStore(session)
-            page = store.browse(filters or Filters(), limit=1_000_000, offset=0)
-            documents = store.documents(page.ids)
-        return [Trial.model_validate_json(documents[i]) for i in page.ids if i in documents]
+            ids = _every_id(store, filters)
+            documents = store.documents(ids)
+        return [Trial.model_validate_json(documents[i]) for i in ids if i in documents]
 
     def search(
         self, query: str | None = None, filters: Filters | None = None, *, limit: int = 20, offset: int = 0

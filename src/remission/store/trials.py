@@ -6,7 +6,7 @@ stored term weights, which the caller ranks (one formula for both engines)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,6 +66,12 @@ class Matches:
     trials: int  # trials in the registry
 
 
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+    """``ids`` in lists of ``size``: SQL engines cap the size of an IN list."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
 def facets_of(trial: Trial) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     out |= {("disease", d.value) for d in trial.diseases}
@@ -115,10 +121,9 @@ class TrialStore:
         return self.session.scalar(select(TrialRow.document).where(TrialRow.id == trial_id))
 
     def documents(self, ids: Sequence[str]) -> dict[str, str]:
-        """The trial documents of ``ids`` (in chunks: SQL engines cap the size of an IN list)."""
+        """The trial documents of ``ids``."""
         found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
+        for chunk in _chunks(ids):
             rows = self.session.execute(select(TrialRow.id, TrialRow.document).where(TrialRow.id.in_(chunk)))
             found.update({r.id: r.document for r in rows})
         return found
@@ -220,8 +225,7 @@ class TrialStore:
     def criteria(self, ids: Sequence[str], extractor: str) -> dict[str, str]:
         """The stored criteria of ``ids`` that ``extractor`` made (others are left out)."""
         found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
+        for chunk in _chunks(ids):
             rows = self.session.execute(
                 select(TrialCriteriaRow.trial_id, TrialCriteriaRow.protocol).where(
                     TrialCriteriaRow.trial_id.in_(chunk), TrialCriteriaRow.extractor == extractor
