@@ -22,8 +22,8 @@ import statistics
 import time
 from pathlib import Path
 
-from remission.dosefinding.boundaries import BoinDesign
-from remission.dosefinding.simulate_bf import BackfillSettings, simulate_bf_boin
+from remission.dosefinding.design import DAYS_PER_MONTH, DoseDesign
+from remission.dosefinding.simulation import PatientModel, simulate
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "boin" / "get_oc_bf_bf03.json"
 
@@ -44,14 +44,16 @@ def main() -> None:
     args = parser.parse_args()
     ref = json.loads(REFERENCE.read_text())
     a = ref["args"]
-    design = BoinDesign(target=a["target"], n_cohorts=a["ncohort"], cohort_size=a["cohortsize"],
-                        n_earlystop=a["n.earlystop"])  # fmt: skip
-    settings = BackfillSettings(cap=a["n.cap"], accrual_per_month=a["n.per.month"], dlt_window_months=a["dlt.window"],
-                                accrual=a["accrual"], assign=a["backfill.assign"], rules="bfboin")  # fmt: skip
+    design = DoseDesign(target=a["target"], cohorts=a["ncohort"], cohort_size=a["cohortsize"],
+                        n_earlystop=a["n.earlystop"], dlt_window_days=round(a["dlt.window"] * DAYS_PER_MONTH),
+                        backfill={"cap": a["n.cap"], "rules": "bfboin", "assign": a["backfill.assign"]})  # fmt: skip
+    model = PatientModel(truth=a["p.true"], response=a["p.response.true"], accrual_per_month=a["n.per.month"],
+                         accrual=a["accrual"])  # fmt: skip
+    simulate(design, model, 100, seed=0)
     seconds = []
     for seed in range(args.repeats):
         start = time.perf_counter()
-        simulate_bf_boin(design, a["p.true"], a["p.response.true"], settings, args.trials, seed=seed)
+        simulate(design, model, args.trials, seed=seed)
         seconds.append(time.perf_counter() - start)
     median = statistics.median(seconds)
     r_seconds = elapsed_seconds(ref)

@@ -23,8 +23,8 @@ import statistics
 import time
 from pathlib import Path
 
-from remission.dosefinding.boundaries import BoinDesign
-from remission.dosefinding.simulate import simulate_boin
+from remission.dosefinding.design import DoseDesign
+from remission.dosefinding.simulation import PatientModel, simulate
 
 TIMING = Path(__file__).resolve().parents[2] / "shared" / "reference" / "boin" / "get_oc_timing.json"
 
@@ -34,13 +34,13 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    design = BoinDesign(target=0.3, cohort_size=3, n_cohorts=10)
-    truth = [0.05, 0.12, 0.30, 0.46, 0.60]
-    simulate_boin(design, truth, 100, seed=0)  # warm the boundary tables' imports
+    design = DoseDesign(target=0.3, cohort_size=3, cohorts=10)
+    model = PatientModel(truth=[0.05, 0.12, 0.30, 0.46, 0.60])
+    simulate(design, model, 100, seed=0)  # warm the boundary tables' imports
     seconds = []
     for seed in range(args.repeats):
         start = time.perf_counter()
-        simulate_boin(design, truth, args.trials, seed=seed)
+        simulate(design, model, args.trials, seed=seed)
         seconds.append(time.perf_counter() - start)
     rate = args.trials / statistics.median(seconds)
     r_seconds = json.loads(TIMING.read_text())["runs"][0]["median_wall_seconds"]

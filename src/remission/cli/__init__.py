@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from remission.cli.dose import dose_app
@@ -22,14 +21,14 @@ from remission.cli.output import JsonOpt, err, out
 from remission.cli.output import fail as _fail
 from remission.cli.output import print_json as _print_json
 from remission.cli.screen import screen as screen_command
-from remission.domain.trial import Trial, TrialSummary
-from remission.instruments.base import InstrumentError
-from remission.instruments.catalogue import CATALOGUE, UnknownInstrument
-from remission.instruments.catalogue import score as score_instrument
-from remission.settings import get_settings
 
 if TYPE_CHECKING:
+    from remission.domain.trial import Trial, TrialSummary
     from remission.services.trials import Registry
+
+# The modules each command needs are imported in the command: every command would otherwise pay
+# for all of them at start-up (the registry, the instrument catalogue and settings take about a
+# quarter of a second, which a `dose` command has no use for).
 
 app = typer.Typer(
     help="Remission: CAR cell-therapy trials in autoimmune disease.",
@@ -48,6 +47,7 @@ def _registry() -> Registry:
     # Imported on first use, as below: SQLAlchemy and the registry take about half a second to
     # import, which every `dose` and `score` command would otherwise pay.
     from remission.services.trials import Registry  # noqa: PLC0415
+    from remission.settings import get_settings  # noqa: PLC0415
 
     return Registry.from_url(get_settings().url())
 
@@ -103,6 +103,14 @@ def trials_import(
         registry = _registry()
         registry.check_ready()
         if out.is_terminal and not as_json:
+            from rich.progress import (  # noqa: PLC0415
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             with Progress(
                 TextColumn("importing"),
                 BarColumn(),
@@ -307,6 +315,8 @@ def trials_related(
 
 
 def _score_list(as_json: bool) -> None:
+    from remission.instruments.catalogue import CATALOGUE  # noqa: PLC0415
+
     rows = [{"name": i.name, "title": i.title, "reference": i.reference} for i in CATALOGUE.values()]
     if as_json:
         _print_json(rows)
@@ -333,6 +343,10 @@ def score(
     if name == "list":
         _score_list(as_json)
         return
+    from remission.instruments.base import InstrumentError  # noqa: PLC0415
+    from remission.instruments.catalogue import UnknownInstrument  # noqa: PLC0415
+    from remission.instruments.catalogue import score as score_instrument  # noqa: PLC0415
+
     try:
         if input_path is None:
             raise ValueError("give --input FILE.json (or --input - for standard input)")
@@ -371,6 +385,7 @@ def serve(
     """Serve the web app and REST API (http://127.0.0.1:8000 by default; OpenAPI at /docs)."""
     import uvicorn  # noqa: PLC0415
 
+    from remission.settings import get_settings  # noqa: PLC0415
     from remission.web.app import create_app  # noqa: PLC0415
 
     settings = get_settings()

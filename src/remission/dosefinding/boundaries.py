@@ -1,8 +1,11 @@
-"""BOIN escalation and de-escalation boundaries and the decision table.
+"""The BOIN decision table: escalation and de-escalation boundaries, the elimination cut and the
+extra-safe stop at the lowest dose.
 
 Liu S, Yuan Y. Bayesian optimal interval designs for phase I clinical trials. J R Stat Soc C
 2015;64:507-523, doi:10.1111/rssc.12089; the table as the R package BOIN 2.7.2 builds it
-(`get.boundary`; Yan F et al., J Stat Softw 2020;94(13), doi:10.18637/jss.v094.i13).
+(`get.boundary`; Yan F et al., J Stat Softw 2020;94(13), doi:10.18637/jss.v094.i13). The
+stay-at-1/3 row is Table 1 of Zhao Y, Yuan Y, Korn EL, Freidlin B, Clin Cancer Res
+2024;30:673-679, doi:10.1158/1078-0432.CCR-23-2585.
 """
 
 from __future__ import annotations
@@ -14,6 +17,17 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
+
+__all__ = [
+    "BoundaryArrays",
+    "BoundaryRow",
+    "Decision",
+    "DecisionTable",
+    "DoseFindingError",
+    "first_dlt_count_over",
+    "interval_boundaries",
+    "overdose_probabilities",
+]
 
 
 class DoseFindingError(ValueError):
@@ -35,24 +49,31 @@ def interval_boundaries(target: float, p_saf: float, p_tox: float) -> tuple[floa
     return lambda_e, lambda_d
 
 
-def overdose_probability(target: float, n: int, y: int) -> float:
-    """Pr(p > target | y DLTs in n) under a Beta(1, 1) prior: the elimination rule's posterior.
+def overdose_probabilities(target: float, n: int) -> NDArray[np.float64]:
+    """Pr(p > target | y DLTs in n) under a Beta(1, 1) prior, for y = 0 .. n.
 
-    The posterior is Beta(y + 1, n − y + 1), whose upper tail at t equals the probability of at
-    most y successes in n + 1 Bernoulli(t) trials (the Beta-binomial identity
-    I_t(a, b) = P(Bin(a + b − 1, t) ≥ a)); summed exactly, with no special-function library."""
+    The posterior is Beta(y + 1, n − y + 1), whose upper tail at t is the probability of at most
+    y successes in n + 1 Bernoulli(t) trials (I_t(a, b) = P(Bin(a + b − 1, t) ≥ a)). The binomial
+    terms are summed in log space (log C(m, k) as a running sum of logs), so n in the thousands
+    neither overflows nor costs more than a few vector operations, and SciPy (slow to import)
+    stays out of the command line's start-up."""
     m = n + 1
-    return sum(math.comb(m, k) * target**k * (1 - target) ** (m - k) for k in range(y + 1))
+    k = np.arange(m + 1, dtype=np.float64)
+    log_comb = np.concatenate([[0.0], np.cumsum(np.log(m - k[1:] + 1) - np.log(k[1:]))])
+    log_terms = log_comb + k * math.log(target) + (m - k) * math.log1p(-target)
+    tail: NDArray[np.float64] = np.minimum(np.cumsum(np.exp(log_terms))[: n + 1], 1.0)
+    return tail
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def first_dlt_count_over(target: float, n: int, cutoff: float) -> int | None:
     """The smallest number of DLTs in ``n`` patients whose posterior Pr(p > target) exceeds
-    ``cutoff``; None under 3 patients (BOIN eliminates no dose before 3 are treated). Cached:
-    every table, simulation and replay asks for the same few (target, n, cutoff)."""
+    ``cutoff``; None under 3 patients (BOIN eliminates no dose before 3 are treated) or when no
+    count does. Cached: every table, simulation and replay asks for the same few."""
     if n < 3:
         return None
-    return next((y for y in range(1, n + 1) if overdose_probability(target, n, y) > cutoff), None)
+    over = np.flatnonzero(overdose_probabilities(target, n)[1:] > cutoff)
+    return int(over[0]) + 1 if over.size else None
 
 
 @dataclass(frozen=True)
@@ -71,94 +92,12 @@ class BoundaryRow:
 
 
 @dataclass(frozen=True)
-class BoinDesign:
-    """A BOIN design: immutable configuration (the parameters of R BOIN's get.boundary / get.oc).
-
-    ``stay_at_one_third`` turns the de-escalation at 1 DLT in 3 into "stay" (the option the MD
-    Anderson app offers for targets in [0.25, 0.28), where the table de-escalates at 1/3)."""
-
-    target: float = 0.30
-    cohort_size: int = 3
-    n_cohorts: int = 10
-    p_saf: float | None = None
-    p_tox: float | None = None
-    cutoff_eli: float = 0.95
-    extrasafe: bool = False
-    offset: float = 0.05
-    n_earlystop: int = 100
-    stay_at_one_third: bool = False
-
-    def __post_init__(self) -> None:
-        # The checks R BOIN makes, with the parameter named.
-        if not 0.05 <= self.target <= 0.6:
-            raise DoseFindingError(f"target = {self.target} is out of range (allowed: 0.05 to 0.6)")
-        if self.target - self.safe < 0.1 * self.target or self.safe <= 0:
-            raise DoseFindingError(f"p_saf = {self.safe} must be below 0.9 × target ({0.9 * self.target:.4g})")
-        if self.toxic - self.target < 0.1 * self.target or self.toxic >= 1:
-            raise DoseFindingError(f"p_tox = {self.toxic} must be above 1.1 × target ({1.1 * self.target:.4g})")
-        if not 0 <= self.offset < 0.5:
-            raise DoseFindingError(f"offset = {self.offset} is out of range (allowed: 0 to < 0.5)")
-        if not 0.5 <= self.cutoff_eli < 1:
-            raise DoseFindingError(f"cutoff_eli = {self.cutoff_eli} is out of range (allowed: 0.5 to < 1)")
-        if self.cohort_size < 1 or self.n_cohorts < 1:
-            raise DoseFindingError("cohort_size and n_cohorts must be at least 1")
-        if self.stay_at_one_third and not 0.25 <= self.target < 0.28:
-            raise DoseFindingError("stay_at_one_third applies only to targets in [0.25, 0.28)")
-
-    @property
-    def safe(self) -> float:
-        """φ1, the highest rate deemed safe (default 0.6 φ)."""
-        return 0.6 * self.target if self.p_saf is None else self.p_saf
-
-    @property
-    def toxic(self) -> float:
-        """φ2, the lowest rate deemed overly toxic (default 1.4 φ)."""
-        return 1.4 * self.target if self.p_tox is None else self.p_tox
-
-    @property
-    def max_n(self) -> int:
-        return self.cohort_size * self.n_cohorts
-
-    @cached_property
-    def lambdas(self) -> tuple[float, float]:
-        return interval_boundaries(self.target, self.safe, self.toxic)
-
-    def row(self, n: int) -> BoundaryRow:
-        """The decision boundaries for ``n`` patients at the current dose (R's full_boundary_tab
-        column ``n``): escalate if y ≤ ⌊λe n⌋; de-escalate if y ≥ ⌈λd n⌉, where a product that
-        is an integer (within 1e-12) needs one more DLT, so the rule is strictly "rate > λd";
-        eliminate at the Beta(1, 1) posterior rule; the de-escalation cut is capped at the
-        elimination cut."""
-        if n < 1:
-            raise DoseFindingError(f"n = {n} must be at least 1")
-        lambda_e, lambda_d = self.lambdas
-        escalate = math.floor(lambda_e * n)
-        product = lambda_d * n
-        deescalate = round(product) + 1 if abs(product - round(product)) < 1e-12 else math.ceil(product)
-        eliminate = first_dlt_count_over(self.target, n, self.cutoff_eli)
-        if eliminate is not None:
-            deescalate = min(deescalate, eliminate)
-        if self.stay_at_one_third and n == 3 and deescalate == 1:
-            deescalate = 2
-        return BoundaryRow(n, escalate, deescalate, eliminate)
-
-    @cached_property
-    def table(self) -> list[BoundaryRow]:
-        """Rows for n = 1 .. min(max N, n_earlystop)."""
-        return [self.row(n) for n in range(1, min(self.max_n, self.n_earlystop) + 1)]
-
-    def stop_boundary(self, n: int) -> int | None:
-        """With ``extrasafe``: stop the trial when the lowest dose has ``n`` ≥ 3 patients and at
-        least this many DLTs (posterior Pr(p1 > φ) > cutoff_eli − offset)."""
-        return first_dlt_count_over(self.target, n, self.cutoff_eli - self.offset)
-
-
-@dataclass(frozen=True)
 class BoundaryArrays:
-    """The decision table as arrays indexed by n = 0..size, for vectorised simulation: DLT counts
-    at or below ``escalate`` escalate, at or above ``deescalate`` de-escalate, at or above
-    ``eliminate`` eliminate, at or above ``stop`` (the lowest dose, extra-safe) stop the trial.
-    A cut that does not exist (n = 0, or too few patients to eliminate) is size + 1: never met."""
+    """The table as arrays indexed by n = 0 .. size, for vectorised rules: DLT counts at or below
+    ``escalate`` escalate, at or above ``deescalate`` de-escalate, at or above ``eliminate``
+    eliminate, at or above ``stop`` (the lowest dose, extra-safe) stop the trial. A cut that does
+    not exist (too few patients to eliminate, no such rule) is size + 1: never met. Row 0 meets
+    no cut at all, so a rule must decide itself what a dose without data means."""
 
     escalate: NDArray[np.int64]
     deescalate: NDArray[np.int64]
@@ -166,12 +105,80 @@ class BoundaryArrays:
     stop: NDArray[np.int64]
 
 
-def boundary_arrays(design: BoinDesign, size: int) -> BoundaryArrays:
+@dataclass(frozen=True)
+class DecisionTable:
+    """The boundaries of one BOIN design: φ, φ1, φ2, the elimination cut-off (None: no
+    elimination), the extra-safe offset (None: no extra-safe stop) and the stay-at-1/3 row."""
+
+    target: float
+    p_saf: float
+    p_tox: float
+    cutoff_eli: float | None = 0.95
+    extrasafe_offset: float | None = None
+    stay_at_one_third: bool = False
+
+    def __post_init__(self) -> None:
+        # The checks R BOIN's get.boundary makes, with the parameter named.
+        if not 0.05 <= self.target <= 0.6:
+            raise DoseFindingError(f"target = {self.target} is out of range (allowed: 0.05 to 0.6)")
+        if self.target - self.p_saf < 0.1 * self.target or self.p_saf <= 0:
+            raise DoseFindingError(f"p_saf = {self.p_saf:.4g} must be positive and at most 0.9 × target "
+                                   f"({0.9 * self.target:.4g})")  # fmt: skip
+        if self.p_tox - self.target < 0.1 * self.target or self.p_tox >= 1:
+            raise DoseFindingError(f"p_tox = {self.p_tox:.4g} must be below 1 and at least 1.1 × target "
+                                   f"({1.1 * self.target:.4g})")  # fmt: skip
+        if self.cutoff_eli is not None and not 0.5 <= self.cutoff_eli < 1:
+            raise DoseFindingError(f"cutoff_eli = {self.cutoff_eli} is out of range (allowed: 0.5 to < 1)")
+        if self.extrasafe_offset is not None and not 0 <= self.extrasafe_offset < 0.5:
+            raise DoseFindingError(f"offset = {self.extrasafe_offset} is out of range (allowed: 0 to < 0.5)")
+        if self.stay_at_one_third and not 0.25 <= self.target < 0.28:
+            # At other targets the table does not de-escalate on 1/3, so the option would change nothing.
+            raise DoseFindingError("stay_at_one_third applies only to targets in [0.25, 0.28)")
+
+    @cached_property
+    def lambdas(self) -> tuple[float, float]:
+        return interval_boundaries(self.target, self.p_saf, self.p_tox)
+
+    def row(self, n: int) -> BoundaryRow:
+        """The boundaries for ``n`` patients at a dose (R's full_boundary_tab column ``n``):
+        escalate if y ≤ ⌊λe n⌋; de-escalate if y ≥ ⌈λd n⌉, where a product that is an integer
+        (within 1e-12) needs one more DLT, so the rule is strictly "rate > λd"; eliminate at the
+        Beta(1, 1) posterior rule; the de-escalation cut is capped at the elimination cut. With
+        ``stay_at_one_third`` 1 DLT in 3 stays (Zhao 2024, Table 1)."""
+        if n < 1:
+            raise DoseFindingError(f"n = {n} must be at least 1")
+        lambda_e, lambda_d = self.lambdas
+        escalate = math.floor(lambda_e * n)
+        product = lambda_d * n
+        deescalate = round(product) + 1 if abs(product - round(product)) < 1e-12 else math.ceil(product)
+        eliminate = None if self.cutoff_eli is None else first_dlt_count_over(self.target, n, self.cutoff_eli)
+        if eliminate is not None:
+            deescalate = min(deescalate, eliminate)
+        if self.stay_at_one_third and n == 3 and deescalate == 1:
+            deescalate = 2
+        return BoundaryRow(n, escalate, deescalate, eliminate)
+
+    def rows(self, upto: int) -> list[BoundaryRow]:
+        return [self.row(n) for n in range(1, upto + 1)]
+
+    def stop_boundary(self, n: int) -> int | None:
+        """The extra-safe rule: stop the trial when the lowest dose has ``n`` ≥ 3 patients and at
+        least this many DLTs (posterior Pr(p1 > φ) > cutoff_eli − offset); None without the rule."""
+        if self.extrasafe_offset is None or self.cutoff_eli is None:
+            return None
+        return first_dlt_count_over(self.target, n, self.cutoff_eli - self.extrasafe_offset)
+
+    def arrays(self, size: int) -> BoundaryArrays:
+        return _arrays(self, size)
+
+
+@lru_cache(maxsize=64)
+def _arrays(table: DecisionTable, size: int) -> BoundaryArrays:
     never = size + 1
-    rows = [design.row(m) for m in range(1, size + 1)]
+    rows = table.rows(size)
     return BoundaryArrays(
         escalate=np.array([-1] + [r.escalate_if_dlt_le for r in rows], dtype=np.int64),
         deescalate=np.array([never] + [r.deescalate_if_dlt_ge for r in rows], dtype=np.int64),
         eliminate=np.array([never] + [r.eliminate_if_dlt_ge or never for r in rows], dtype=np.int64),
-        stop=np.array([never] + [design.stop_boundary(m) or never for m in range(1, size + 1)], dtype=np.int64),
+        stop=np.array([never] + [table.stop_boundary(m) or never for m in range(1, size + 1)], dtype=np.int64),
     )

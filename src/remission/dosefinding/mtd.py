@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from remission.dosefinding.boundaries import BoinDesign, DoseFindingError, boundary_arrays, first_dlt_count_over
+from remission.dosefinding.boundaries import DecisionTable, DoseFindingError, first_dlt_count_over
 
 FloatArray = NDArray[np.float64]
 
@@ -57,17 +57,17 @@ def _pava(values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
     return np.asarray(isotonic_regression(values, weights=weights, increasing=True).x, dtype=np.float64)
 
 
-def eliminated_doses(design: BoinDesign, n: Sequence[int], y: Sequence[int]) -> list[bool]:
-    """Doses eliminated by the Beta rule (the first hit and all above), and every dose when
-    ``extrasafe`` stops the trial at the lowest dose."""
+def eliminated_doses(table: DecisionTable, n: Sequence[int], y: Sequence[int]) -> list[bool]:
+    """Doses eliminated by the Beta rule (the first hit and all above), and every dose when the
+    extra-safe rule stops the trial at the lowest dose."""
     out = [False] * len(n)
     for j, (nj, yj) in enumerate(zip(n, y, strict=True)):
-        cut = first_dlt_count_over(design.target, nj, design.cutoff_eli)
+        cut = None if table.cutoff_eli is None else first_dlt_count_over(table.target, nj, table.cutoff_eli)
         if cut is not None and yj >= cut:
             out[j:] = [True] * (len(n) - j)
             break
-    if design.extrasafe and n and n[0] >= 3:
-        stop = design.stop_boundary(n[0])
+    if table.extrasafe_offset is not None and n and n[0] >= 3:
+        stop = table.stop_boundary(n[0])
         if stop is not None and y[0] >= stop:
             out = [True] * len(n)
     return out
@@ -81,10 +81,10 @@ def check_counts(n: Sequence[int], y: Sequence[int]) -> None:
             raise DoseFindingError(f"dose {j}: y = {yj} DLTs in n = {nj} patients (need 0 ≤ y ≤ n)")
 
 
-def select_mtd(design: BoinDesign, n: Sequence[int], y: Sequence[int], bound_mtd: bool = False) -> MtdSelection:
+def select_mtd(table: DecisionTable, n: Sequence[int], y: Sequence[int], bound_mtd: bool = False) -> MtdSelection:
     """The MTD and BOIN's report (see the module docstring)."""
     check_counts(n, y)
-    eliminated = eliminated_doses(design, n, y)
+    eliminated = eliminated_doses(table, n, y)
     n_arr, y_arr = np.asarray(n, dtype=np.float64), np.asarray(y, dtype=np.float64)
     treated = n_arr > 0
     admissible = [j for j in range(len(n)) if treated[j] and not eliminated[j]]
@@ -94,9 +94,9 @@ def select_mtd(design: BoinDesign, n: Sequence[int], y: Sequence[int], bound_mtd
         phat, weight = _adjusted(n_arr[admissible], y_arr[admissible])
         chosen = _pava(phat, weight)
         jittered = chosen + np.arange(1, chosen.size + 1) * 1e-10
-        candidates = np.flatnonzero(jittered < design.lambdas[1]) if bound_mtd else np.arange(chosen.size)
+        candidates = np.flatnonzero(jittered < table.lambdas[1]) if bound_mtd else np.arange(chosen.size)
         if candidates.size:
-            best = candidates[np.argmin(np.abs(jittered[candidates] - design.target))]
+            best = candidates[np.argmin(np.abs(jittered[candidates] - table.target))]
             mtd = admissible[int(best)] + 1
 
     def per_dose(values: FloatArray) -> list[float | None]:
@@ -113,7 +113,7 @@ def select_mtd(design: BoinDesign, n: Sequence[int], y: Sequence[int], bound_mtd
         estimates=per_dose(_pava(phat_all, weight_all)),
         ci_lower=per_dose(_pava(np.asarray(betaincinv(a, b, 0.025)), weight_all)),
         ci_upper=per_dose(_pava(np.asarray(betaincinv(a, b, 0.975)), weight_all)),
-        p_overdose=per_dose(_pava(np.asarray(betaincc(a, b, design.target)))),
+        p_overdose=per_dose(_pava(np.asarray(betaincc(a, b, table.target)))),
         eliminated=eliminated,
         admissible=[j + 1 for j in admissible],
         selection_estimates=chosen.tolist(),
@@ -121,7 +121,7 @@ def select_mtd(design: BoinDesign, n: Sequence[int], y: Sequence[int], bound_mtd
 
 
 def select_mtd_batch(
-    design: BoinDesign, n: NDArray[np.int64], y: NDArray[np.int64], bound_mtd: bool = False
+    table: DecisionTable, n: NDArray[np.int64], y: NDArray[np.int64], bound_mtd: bool = False
 ) -> NDArray[np.int64]:
     """``select_mtd(...).mtd`` for many trials at once (rows of ``n`` and ``y``), as a 0-based
     dose index or -1 for none. The treated doses of a BOIN trial form one run of adjacent doses
@@ -129,19 +129,28 @@ def select_mtd_batch(
     weighted isotonic regression is the max-min formula of Robertson, Wright & Dykstra (1988,
     Theorem 1.4.4): x̂_i = max_{lo≤j≤i} min_{i≤k≤hi} Av(j..k), computed for every row at once."""
     trials, doses = n.shape
-    cuts = boundary_arrays(design, int(n.max(initial=0)))
+    cuts = table.arrays(int(n.max(initial=0)))
     hit = (n >= 3) & (y >= cuts.eliminate[n])
     first_hit = np.where(hit.any(axis=1), hit.argmax(axis=1), doses)
     stopped = first_hit == 0
-    if design.extrasafe:
+    if table.extrasafe_offset is not None:
         stopped |= (n[:, 0] >= 3) & (y[:, 0] >= cuts.stop[n[:, 0]])
     treated = n > 0
     lo = treated.argmax(axis=1)
     last_treated = doses - 1 - treated[:, ::-1].argmax(axis=1)
     hi = np.minimum(last_treated, first_hit - 1)
-    contiguous = treated.sum(axis=1) == last_treated - lo + 1
+    contiguous = (treated.sum(axis=1) == last_treated - lo + 1) | ~treated.any(axis=1)
     if not contiguous.all():
-        raise DoseFindingError("select_mtd_batch needs the treated doses of each trial to be adjacent")
+        # Not reached by the designs here (they move one dose at a time, and backfill only at
+        # doses the escalation passed); the exact PAVA answers such rows one by one.
+        odd = np.flatnonzero(~contiguous)
+        rest = np.flatnonzero(contiguous)
+        out = np.full(trials, -1, dtype=np.int64)
+        out[rest] = select_mtd_batch(table, n[rest], y[rest], bound_mtd)
+        for i in odd:
+            chosen = select_mtd(table, n[i].tolist(), y[i].tolist(), bound_mtd).mtd
+            out[i] = -1 if chosen is None else chosen - 1
+        return out
     phat, weight = _adjusted(n.astype(np.float64), y.astype(np.float64))
     cum_wx = np.concatenate([np.zeros((trials, 1)), np.cumsum(weight * phat, axis=1)], axis=1)
     cum_w = np.concatenate([np.zeros((trials, 1)), np.cumsum(weight, axis=1)], axis=1)
@@ -160,8 +169,8 @@ def select_mtd_batch(
     position = np.arange(doses)[None, :]
     admissible = (position >= lo[:, None]) & (position <= hi[:, None])
     jittered = estimate + (position - lo[:, None] + 1) * 1e-10
-    usable = admissible & (jittered < design.lambdas[1]) if bound_mtd else admissible
-    distance = np.where(usable, np.abs(jittered - design.target), np.inf)
+    usable = admissible & (jittered < table.lambdas[1]) if bound_mtd else admissible
+    distance = np.where(usable, np.abs(jittered - table.target), np.inf)
     best = distance.argmin(axis=1)
-    none = stopped | ~usable.any(axis=1)
+    none = stopped | ~usable.any(axis=1) | ~treated.any(axis=1)
     return np.where(none, -1, best).astype(np.int64)

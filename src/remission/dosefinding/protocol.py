@@ -1,89 +1,72 @@
-"""Dose-finding protocol files: TOML a statistician writes and reviews, read into a ``Protocol``.
+"""Dose-finding protocol files: TOML a statistician writes and reviews.
 
-Sections ``[trial]`` (id, title, dose labels and unit), ``[design]`` (escalation rule and BOIN
-parameters), optional ``[titration]`` and ``[backfill]``. Every value is checked; an error
-names the section and key. Parsing works on the text: reading the file is the caller's job.
+``[trial]`` names the trial and its doses; ``[design]`` is a ``DoseDesign`` (with its
+``[design.titration]`` and ``[design.backfill]`` tables), the same shape REST takes as JSON.
+``assumed`` lists the design's values the trial has not published, so that every face marks
+them as assumptions. Parsing works on the text: reading the file is the caller's job.
 """
 
 from __future__ import annotations
 
 import tomllib
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from remission.dosefinding.boundaries import BoinDesign, DoseFindingError
-from remission.dosefinding.live import Backfill, Protocol, Titration
+from remission.dosefinding.boundaries import DoseFindingError
+from remission.dosefinding.design import OPTION_PATHS, DesignError, DoseDesign, design_from
+
+__all__ = ["DoseProtocol", "TrialInfo", "read_protocol"]
 
 
-class _Strict(BaseModel):
+class TrialInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-class TrialSection(_Strict):
-    id: str
+    id: str = Field(min_length=1)
     title: str = ""
-    doses: list[str] = Field(min_length=1)
+    doses: tuple[str, ...] = Field(min_length=1, max_length=20)
     dose_unit: str = ""
 
 
-class DesignSection(_Strict):
-    escalation: Literal["boin", "3+3"] = "boin"
-    target: float = Field(0.30, ge=0.05, le=0.6)
-    cohort_size: int = Field(3, ge=1, le=12)
-    max_n: int = Field(ge=1, le=1000)
-    n_earlystop: int = Field(100, ge=1)
-    cutoff_eli: float = Field(0.95, ge=0.5, lt=1)
-    extrasafe: bool = False
-    offset: float = Field(0.05, ge=0, lt=0.5)
-    p_saf: float | None = None
-    p_tox: float | None = None
-    start_dose: int = Field(1, ge=1)
-    dlt_window_days: int = Field(28, ge=1, le=365)
+class DoseProtocol(BaseModel):
+    """A trial's dose-finding protocol: its doses and its design."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trial: TrialInfo
+    design: DoseDesign
+
+    @model_validator(mode="after")
+    def _fits(self) -> DoseProtocol:
+        self.design.check_doses(len(self.trial.doses))
+        return self
+
+    def with_design(self, overrides: Mapping[str, Any], source: str = "options") -> DoseProtocol:
+        """The protocol with some design values overridden (named by option or field path): an
+        overridden value is no longer an assumption of the protocol's."""
+        design = design_from(self.design, overrides, source)
+        paths = {OPTION_PATHS.get(k, k) for k, v in overrides.items() if v is not None}
+        kept = tuple(p for p in design.assumed if p not in paths)
+        design = design.model_copy(update={"assumed": kept})
+        design.check_doses(len(self.trial.doses))
+        return DoseProtocol(trial=self.trial, design=design)
 
 
-class TitrationSection(_Strict):
-    levels: int = Field(ge=1)
-    grade2_trigger: bool = True
-    on_trigger: Literal["expand_to_cohort", "next_design"] = "expand_to_cohort"
-
-
-class BackfillSection(_Strict):
-    cap: int = Field(12, ge=1, le=100)
-    rules: Literal["paper", "bfboin"] = "paper"
-    assign: Literal["highest", "lowest"] = "highest"
-    require_response: bool = True
-
-
-class ProtocolFile(_Strict):
-    trial: TrialSection
-    design: DesignSection
-    titration: TitrationSection | None = None
-    backfill: BackfillSection | None = None
-
-    def protocol(self) -> Protocol:
-        d = self.design
-        cohorts = -(-d.max_n // d.cohort_size)
-        boin = BoinDesign(target=d.target, cohort_size=d.cohort_size, n_cohorts=cohorts, p_saf=d.p_saf,
-                          p_tox=d.p_tox, cutoff_eli=d.cutoff_eli, extrasafe=d.extrasafe, offset=d.offset,
-                          n_earlystop=d.n_earlystop)  # fmt: skip
-        titration = None if self.titration is None else Titration(**self.titration.model_dump())
-        backfill = None if self.backfill is None else Backfill(**self.backfill.model_dump())
-        return Protocol(self.trial.doses, boin=boin, escalation=d.escalation, titration=titration,
-                        backfill=backfill, max_n=d.max_n, start_dose=d.start_dose,
-                        dlt_window_days=d.dlt_window_days)  # fmt: skip
-
-
-def read_protocol(text: str, source: str = "protocol") -> tuple[ProtocolFile, Protocol]:
-    """The protocol file ``text`` (named ``source`` in errors) and the ``Protocol`` it defines."""
+def read_protocol(text: str, source: str = "protocol") -> DoseProtocol:
+    """The protocol file ``text`` (named ``source`` in errors)."""
     try:
-        spec = ProtocolFile.model_validate(tomllib.loads(text))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DoseFindingError(f"{source}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise DoseFindingError(f"{source}: {problems}") from None
     try:
-        return spec, spec.protocol()
-    except DoseFindingError as exc:
-        raise DoseFindingError(f"{source}: {exc}") from None
+        return DoseProtocol.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(_where(e["loc"]) + e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise DoseFindingError(f"{source}: {problems}") from None
+    except DesignError as exc:
+        raise DesignError(exc.problems, source) from None
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    return ".".join(map(str, loc)) + ": " if loc else ""

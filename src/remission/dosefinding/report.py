@@ -15,9 +15,10 @@ from html import escape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from remission.dosefinding.live import Protocol
-from remission.dosefinding.protocol import ProtocolFile
-from remission.dosefinding.simulate import OperatingCharacteristics
+from remission.dosefinding.protocol import DoseProtocol
+from remission.dosefinding.rules import rulebook
+from remission.dosefinding.simulation import OperatingCharacteristics
+from remission.dosefinding.summary import assumed_summary
 
 
 @dataclass(frozen=True)
@@ -64,44 +65,43 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render(
-    spec: ProtocolFile, protocol: Protocol, scenarios: Sequence[SimulatedScenario], generated: str
-) -> tuple[str, list[Plot]]:
+def render(protocol: DoseProtocol, scenarios: Sequence[SimulatedScenario], generated: str) -> tuple[str, list[Plot]]:
     """The report as HTML, and its plots (to be saved as PNG and SVG beside it)."""
-    design = protocol.boin
-    lambda_e, lambda_d = design.lambdas
-    unit = spec.trial.dose_unit
-    doses = _table(["level", f"dose ({unit})" if unit else "dose"], [[j + 1, d] for j, d in enumerate(protocol.doses)])
+    trial, design = protocol.trial, protocol.design
+    table_ = design.table()
+    lambda_e, lambda_d = table_.lambdas
+    unit = trial.dose_unit
+    doses = _table(["level", f"dose ({unit})" if unit else "dose"], [[j + 1, d] for j, d in enumerate(trial.doses)])
+    assumed = {a["field"] for a in assumed_summary(design)}
+
+    def mark(field: str, value: object) -> str:
+        return f"{value} (assumed: not published by the trial)" if field in assumed else str(value)
+
     parameters: list[list[object]] = [
-        ["escalation", protocol.escalation], ["target DLT rate φ", design.target],
+        ["escalation", design.escalation], ["target DLT rate φ", mark("target", design.target)],
         ["φ1 / φ2", f"{design.safe:.3g} / {design.toxic:.3g}"], ["λe / λd", f"{lambda_e:.4f} / {lambda_d:.4f}"],
-        ["cohort size", design.cohort_size], ["maximum sample size", protocol.sample_size],
-        ["n_earlystop", design.n_earlystop], ["elimination cut-off", design.cutoff_eli],
-        ["extra-safe stopping", "yes" if design.extrasafe else "no"], ["starting dose", protocol.start_dose],
-        ["DLT window", f"{protocol.dlt_window_days} days"],
+        ["cohort size", design.cohort_size], ["escalation cohorts", design.cohorts],
+        ["maximum sample size", "-" if design.max_n is None else mark("max_n", design.max_n)],
+        ["n_earlystop", "-" if design.n_earlystop is None else mark("n_earlystop", design.n_earlystop)],
+        ["elimination cut-off", design.cutoff_eli], ["extra-safe stopping", "yes" if design.extrasafe else "no"],
+        ["starting dose", design.start_dose], ["DLT window", mark("dlt_window_days", f"{design.dlt_window_days} days")],
     ]  # fmt: skip
-    if protocol.titration is not None:
-        t = protocol.titration
-        trigger = "first DLT or second grade ≥ 2 toxicity" if t.grade2_trigger else "first DLT"
-        parameters.append(["accelerated titration", f"levels 1-{t.levels}, one patient each until the {trigger}; "
-                           f"then {t.on_trigger.replace('_', ' ')}"])  # fmt: skip
-    if protocol.backfill is not None:
-        b = protocol.backfill
-        parameters.append(["backfill (BF-BOIN)", f"cap {b.cap} per dose, "
-                           f"{b.rules} rules, {b.assign} open dose first, "
-                           f"{'a response needed' if b.require_response else 'no response needed'}"])  # fmt: skip
+    if design.backfill is not None:
+        parameters.append(["backfill cap", mark("backfill.cap", design.backfill.cap)])
+    rules = "".join(f"<li>{escape(line)}</li>" for line in rulebook(design, len(trial.doses)).describe())
+    upto = min(design.capacity(len(trial.doses)), design.n_earlystop or 10**6)
     table = _table(["n at dose", "escalate if DLT ≤", "de-escalate if DLT ≥", "eliminate if DLT ≥"],
                    [[r.n, r.escalate_if_dlt_le, r.deescalate_if_dlt_ge, "-" if r.eliminate_if_dlt_ge is None
-                     else r.eliminate_if_dlt_ge] for r in design.table])  # fmt: skip
+                     else r.eliminate_if_dlt_ge] for r in table_.rows(upto)])  # fmt: skip
     plots: list[Plot] = []
     sections = []
     for i, s in enumerate(scenarios, start=1):
-        plot = oc_plot(f"scenario{i}", protocol.doses, s)
+        plot = oc_plot(f"scenario{i}", trial.doses, s)
         plots.append(plot)
         r = s.result
         numbers = _table(["dose", "true DLT rate", "% selected", "patients", "DLTs"],
                          [[d, p, f"{sel:.1f}", f"{n:.2f}", f"{t:.2f}"] for d, p, sel, n, t in
-                          zip(protocol.doses, s.truth, r.selection_percent, r.patients_per_dose, r.dlt_per_dose,
+                          zip(trial.doses, s.truth, r.selection_percent, r.patients_per_dose, r.dlt_per_dose,
                               strict=True)])  # fmt: skip
         duration = "" if r.duration_months is None else f"; mean duration {r.duration_months:.1f} months"
         sections.append(
@@ -111,13 +111,13 @@ def render(
             f"<figure>{_inline(plot.svg)}</figure>"
         )
     html = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(spec.trial.id)}: dose-finding design</title>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(trial.id)}: dose-finding design</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.4}}
 table{{border-collapse:collapse;margin:0.5rem 0}}td,th{{border:1px solid #ccc;padding:0.2rem 0.5rem;text-align:right}}
 th{{background:#f3f5f8}}figure{{margin:0}}</style></head><body>
-<h1>{escape(spec.trial.id)}: dose-finding design</h1><p>{escape(spec.trial.title)}</p>
+<h1>{escape(trial.id)}: dose-finding design</h1><p>{escape(trial.title)}</p>
 <h2>Doses</h2>{doses}
-<h2>Design</h2>{_table(["parameter", "value"], parameters)}
+<h2>Design</h2>{_table(["parameter", "value"], parameters)}<h3>The rules, outermost first</h3><ul>{rules}</ul>
 <h2>Decision table</h2><p>For the number of patients treated at the current dose (BOIN; Liu &amp; Yuan 2015).
 Backfill patients count at their dose.</p>{table}
 <h2>Operating characteristics</h2>{"".join(sections) or "<p>No scenario was simulated.</p>"}

@@ -1,23 +1,29 @@
-"""Plain JSON-ready summaries of the dose-finding results, shared by the CLI and the REST API."""
+"""Plain JSON-ready summaries of the dose-finding results, shared by the CLI's ``--json`` and the
+REST API (whose response models in ``web/schemas/dose.py`` check them)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
-from remission.dosefinding.boundaries import BoinDesign
-from remission.dosefinding.live import NextAction, Protocol
+from remission.dosefinding.boundaries import DecisionTable
+from remission.dosefinding.design import DoseDesign
 from remission.dosefinding.mtd import MtdSelection
+from remission.dosefinding.next_action import NextAction
+from remission.dosefinding.protocol import DoseProtocol
+from remission.dosefinding.simulation import OperatingCharacteristics
+
+__all__ = ["assumed_summary", "boundaries_summary", "mtd_summary", "next_summary", "oc_summary"]
 
 
-def boundaries_summary(design: BoinDesign) -> dict[str, Any]:
-    """λe, λd and, for every n, the boundaries and the decision for each DLT count."""
-    lambda_e, lambda_d = design.lambdas
-    rows = [{**asdict(r), "decisions": [r.decision(y).value for y in range(r.n + 1)]} for r in design.table]
+def boundaries_summary(table: DecisionTable, upto: int) -> dict[str, Any]:
+    """λe, λd and, for n = 1 .. ``upto``, the boundaries and the decision for each DLT count."""
+    lambda_e, lambda_d = table.lambdas
+    rows = [{**asdict(r), "decisions": [r.decision(y).value for y in range(r.n + 1)]} for r in table.rows(upto)]
     result: dict[str, Any] = {"lambda_e": lambda_e, "lambda_d": lambda_d, "table": rows}
-    if design.extrasafe:
-        result["stop_boundary"] = [{"n_at_lowest_dose": r.n, "stop_trial_if_dlt_ge": design.stop_boundary(r.n)}
-                                   for r in design.table]  # fmt: skip
+    if table.extrasafe_offset is not None:
+        result["stop_boundary"] = [{"n_at_lowest_dose": r["n"], "stop_trial_if_dlt_ge": table.stop_boundary(r["n"])}
+                                   for r in rows]  # fmt: skip
     return result
 
 
@@ -33,14 +39,38 @@ def mtd_summary(chosen: MtdSelection) -> dict[str, Any]:
     }
 
 
-def next_summary(protocol: Protocol, result: NextAction) -> dict[str, Any]:
-    label = None if result.dose is None else protocol.doses[result.dose - 1]
+def assumed_summary(design: DoseDesign) -> list[dict[str, Any]]:
+    """The design's values the trial has not published, each with its value."""
+    out = []
+    for path in design.assumed:
+        value: Any = design
+        for part in path.split("."):
+            value = getattr(value, part)
+        out.append({"field": path, "value": value, "note": "assumed: not published by the trial"})
+    return out
+
+
+def next_summary(protocol: DoseProtocol, result: NextAction) -> dict[str, Any]:
+    doses = protocol.trial.doses
+    label = None if result.dose is None else doses[result.dose - 1]
     return {
-        "action": result.action, "dose": result.dose, "dose_label": label, "patients": result.patients,
-        "phase": result.phase, "reasons": result.reasons, "n": result.n, "y": result.y, "pending": result.pending,
+        "trial": protocol.trial.id,
+        "action": result.action, "dose": result.dose, "dose_label": label, "dose_unit": protocol.trial.dose_unit,
+        "patients": result.patients, "phase": result.phase, "reasons": result.reasons,
+        "n": result.n, "y": result.y, "pending": result.pending, "treated": result.treated,
         "eliminated": result.eliminated,
-        "admissible": [j for j in range(1, len(protocol.doses) + 1) if j not in result.eliminated],
+        "admissible": [j for j in range(1, len(doses) + 1) if j not in result.eliminated],
         "backfill_open": result.backfill_open,
         "decision_table": None if result.decision_row is None else asdict(result.decision_row),
         "mtd": None if result.mtd is None else mtd_summary(result.mtd),
+        "deviations": result.deviations,
+        "assumed": assumed_summary(protocol.design),
     }  # fmt: skip
+
+
+def oc_summary(oc: OperatingCharacteristics) -> dict[str, Any]:
+    result = asdict(oc)
+    for key in ("duration_months", "backfill_per_dose", "overdose60_percent", "overdose80_percent"):
+        if result[key] is None:
+            del result[key]
+    return result

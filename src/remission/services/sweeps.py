@@ -1,41 +1,55 @@
-"""Many simulation scenarios at once: in parallel processes on this machine, or on a Dask
+"""Many simulation cases at once: in parallel processes on this machine, or on a Dask
 distributed cluster (``scheduler``, the ``remission[distributed]`` extra).
 
-Each scenario gets its own seed, derived from the sweep's seed and the scenario's position
-(NumPy ``SeedSequence``), so a sweep is reproducible wherever it runs and however it is split.
+Each case gets its own seed, derived from the sweep's seed and the case's position (NumPy
+``SeedSequence``), so a sweep is reproducible wherever it runs and however it is split. A case is
+the same JSON as a ``POST /api/v1/dose/simulate`` body (``SimulationCase``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.scenarios import Scenario, run_scenario
+from remission.dosefinding.simulation import SimulationCase, simulate
+from remission.dosefinding.summary import oc_summary
+from remission.services.dosing import resolve_case
+
+__all__ = ["case_seed", "run_case", "sweep"]
 
 
-def scenario_seed(seed: int, index: int) -> int:
+def case_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
-def _run(args: tuple[Scenario, int, int]) -> dict[str, Any]:
-    s, n_trials, seed = args
-    return {"name": s.name, "design": s.design, "seed": seed, **asdict(run_scenario(s, n_trials, seed))}
+def run_case(case: SimulationCase, n_trials: int, seed: int, source: str = "scenario") -> dict[str, Any]:
+    """One case's operating characteristics, with its name, seed and the design that ran."""
+    _, design, model = resolve_case(case, source=source)
+    oc = simulate(design, model, n_trials, seed, case.calendar)
+    label = case.protocol or (case.design if isinstance(case.design, str) else "design") or "boin"
+    return {"name": case.name, "design": label, "seed": seed, **oc_summary(oc)}
+
+
+def _run(args: tuple[SimulationCase, int, int, str]) -> dict[str, Any]:
+    return run_case(*args)
 
 
 def sweep(
-    scenarios: Sequence[Scenario],
+    cases: Sequence[SimulationCase],
     n_trials: int,
     seed: int = 1,
     workers: int | None = None,
     scheduler: str | None = None,
+    source: str = "sweep",
 ) -> list[dict[str, Any]]:
-    """The operating characteristics of every scenario, in order."""
-    jobs = [(s, n_trials, scenario_seed(seed, i)) for i, s in enumerate(scenarios)]
+    """The operating characteristics of every case, in order. Every case is resolved first, so a
+    bad one is refused (named by its position) before anything runs."""
+    for i, case in enumerate(cases, start=1):
+        resolve_case(case, source=f"{source}: scenario {i}")
+    jobs = [(c, n_trials, case_seed(seed, i), f"{source}: scenario {i + 1}") for i, c in enumerate(cases)]
     if scheduler is not None:
         try:
             # Imported here: distributed is an optional extra, needed only with a scheduler.
@@ -51,5 +65,8 @@ def sweep(
             return list(client.gather(futures))  # type: ignore[no-untyped-call]
     if workers == 1 or len(jobs) <= 1:
         return [_run(job) for job in jobs]
+    # Imported here: process pools are only needed for parallel sweeps.
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_run, jobs))

@@ -1,115 +1,121 @@
 """/api/v1/dose: BOIN decision tables, MTD selection, the next action of a running trial, and
-simulated operating characteristics. Stateless computations over the dosefinding core."""
+simulated operating characteristics, with the same JSON as ``remission dose ... --json``.
+Stateless computations over the dosefinding core; protocols are the bundled ones only (a file
+path is never opened on a client's say)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field
 
-from remission.dosefinding.boundaries import BoinDesign, DoseFindingError
-from remission.dosefinding.live import next_action
+from remission.dosefinding.boundaries import DoseFindingError
+from remission.dosefinding.design import DesignError
 from remission.dosefinding.mtd import select_mtd
-from remission.dosefinding.outcomes import parse_outcomes, patients_from_records
+from remission.dosefinding.next_action import next_action
+from remission.dosefinding.patients import parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import read_protocol
-from remission.dosefinding.scenarios import Scenario, run_scenario
-from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
-from remission.services.dosing import load_protocol
+from remission.dosefinding.simulation import simulate as run_simulation
+from remission.dosefinding.summary import assumed_summary, boundaries_summary, mtd_summary, next_summary, oc_summary
+from remission.dosefinding.trace import TraceLines
+from remission.services.dosing import load_dose_protocol, resolve_case, resolve_design
+from remission.web.schemas.dose import (
+    WORK_LIMIT,
+    BoundariesOut,
+    MtdOut,
+    NextIn,
+    NextOut,
+    SelectMtdIn,
+    SimulateIn,
+    SimulateOut,
+)
 
 router = APIRouter(prefix="/api/v1/dose", tags=["dose finding"])
 
 
-def _refused(exc: DoseFindingError) -> HTTPException:
-    return HTTPException(status_code=422, detail=[{"loc": ["body"], "msg": str(exc)}])
+def _refused(exc: DoseFindingError, where: str = "body") -> HTTPException:
+    """One 422 in the app's error model: each refused field named by its path in the request."""
+    if isinstance(exc, DesignError):
+        detail = [{"loc": [where, *field.split(".")], "msg": msg} for field, msg in exc.problems]
+    else:
+        detail = [{"loc": [where], "msg": str(exc)}]
+    return HTTPException(status_code=422, detail=detail)
 
 
-class DesignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    target: float = 0.30
-    cohort_size: int = Field(3, ge=1, le=12)
-    cohorts: int = Field(10, ge=1, le=100)
-    n_earlystop: int = Field(100, ge=1)
-    p_saf: float | None = None
-    p_tox: float | None = None
-    cutoff_eli: float = 0.95
-    extrasafe: bool = False
-    offset: float = 0.05
-
-    def design(self) -> BoinDesign:
-        try:
-            return BoinDesign(target=self.target, cohort_size=self.cohort_size, n_cohorts=self.cohorts,
-                              n_earlystop=self.n_earlystop, p_saf=self.p_saf, p_tox=self.p_tox,
-                              cutoff_eli=self.cutoff_eli, extrasafe=self.extrasafe, offset=self.offset)  # fmt: skip
-        except DoseFindingError as exc:
-            raise _refused(exc) from None
-
-
-@router.get("/boundaries")
-def boundaries(design: Annotated[DesignIn, Query()]) -> dict[str, Any]:
+@router.get("/boundaries", response_model=BoundariesOut)
+def decision_table(
+    protocol: Annotated[str | None, Query(description="A bundled protocol, e.g. NCT07095075.")] = None,
+    target: float | None = None,
+    cohort_size: int | None = None,
+    cohorts: int | None = None,
+    n_earlystop: int | None = None,
+    p_saf: float | None = None,
+    p_tox: float | None = None,
+    cutoff_eli: float | None = None,
+    extrasafe: bool | None = None,
+    offset: float | None = None,
+    stay_at_one_third: bool | None = None,
+) -> Any:
     """The BOIN decision table (as `remission dose boundaries --json`)."""
-    return boundaries_summary(design.design())
+    options = {"target": target, "cohort_size": cohort_size, "cohorts": cohorts, "n_earlystop": n_earlystop,
+               "p_saf": p_saf, "p_tox": p_tox, "cutoff_eli": cutoff_eli, "extrasafe": extrasafe, "offset": offset,
+               "stay_at_one_third": stay_at_one_third}  # fmt: skip
+    try:
+        _, design = resolve_design(protocol, None, options, allow_paths=False, source="query")
+    except DoseFindingError as exc:
+        raise _refused(exc, "query") from None
+    upto = min(design.escalation_size if design.max_n is None else design.max_n, design.n_earlystop or 10**6)
+    return {**boundaries_summary(design.table(), upto), "assumed": assumed_summary(design)}
 
 
-class SelectMtdIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    target: float = 0.30
-    n: list[int]
-    y: list[int]
-    bound_mtd: bool = False
-    extrasafe: bool = False
-    cutoff_eli: float = 0.95
-    offset: float = 0.05
-
-
-@router.post("/select-mtd")
-def select(body: SelectMtdIn) -> dict[str, Any]:
+@router.post("/select-mtd", response_model=MtdOut)
+def mtd(body: SelectMtdIn) -> Any:
     """The MTD with isotonic estimates, 95% credible intervals and Pr(overdose)."""
     try:
-        design = BoinDesign(target=body.target, extrasafe=body.extrasafe, cutoff_eli=body.cutoff_eli,
-                            offset=body.offset)  # fmt: skip
-        return mtd_summary(select_mtd(design, body.n, body.y, bound_mtd=body.bound_mtd))
+        options = body.model_dump(exclude={"n", "y"})
+        _, design = resolve_design(None, None, options, source="body")
+        return mtd_summary(select_mtd(design.table(), body.n, body.y, bound_mtd=design.bound_mtd))
     except DoseFindingError as exc:
         raise _refused(exc) from None
 
 
-class NextIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    protocol: str | None = Field(None, description="A bundled protocol, e.g. NCT07095075.")
-    protocol_toml: str | None = Field(None, description="Or the text of a protocol file.")
-    outcomes: str | None = Field(None, description='Patients so far in the notation, e.g. "1N 2N 3NNT".')
-    patients: list[dict[str, Any]] | None = Field(None, description="Or patient records (dose, dlt, ...).")
-    as_of: date | None = Field(None, description="Today, for the DLT windows of dated patients (default: today).")
-
-
-@router.post("/next")
-def next_dose(body: NextIn) -> dict[str, Any]:
-    """The next action of a running trial, with reasons."""
+@router.post("/next", response_model=NextOut)
+def next_dose(body: NextIn) -> Any:
+    """The next action of a running trial, with reasons; values the trial has not published are
+    listed under ``assumed``."""
     try:
         if (body.protocol is None) == (body.protocol_toml is None):
             raise DoseFindingError("give protocol (a bundled id) or protocol_toml, not both")
-        spec, protocol = (load_protocol(body.protocol, allow_paths=False) if body.protocol is not None
-                          else read_protocol(body.protocol_toml or "", "protocol_toml"))  # fmt: skip
+        protocol = (load_dose_protocol(body.protocol, allow_paths=False) if body.protocol is not None
+                    else read_protocol(body.protocol_toml or "", "protocol_toml"))  # fmt: skip
         if body.patients is not None and body.outcomes is not None:
             raise DoseFindingError("give outcomes or patients, not both")
-        patients = (patients_from_records(body.patients, protocol.doses, "patients") if body.patients is not None
-                    else parse_outcomes(body.outcomes or "", len(protocol.doses)))  # fmt: skip
-        today = body.as_of or date.today()
-        return {"trial": spec.trial.id, **next_summary(protocol, next_action(protocol, patients, today))}
+        doses = protocol.trial.doses
+        patients = (patients_from_records(body.patients, doses, "patients") if body.patients is not None
+                    else parse_outcomes(body.outcomes or "", len(doses)))  # fmt: skip
+        return next_summary(protocol, next_action(protocol, patients, body.as_of or date.today()))
     except DoseFindingError as exc:
         raise _refused(exc) from None
 
 
-@router.post("/simulate")
-def simulate(body: Scenario, trials: Annotated[int, Query(ge=1, le=200_000)] = 10_000, seed: int = 1) -> dict[str, Any]:
-    """Operating characteristics by simulation: the scenario's fields are `remission dose
-    simulate`'s options (design boin, bf-boin, atd-bf-boin or 3+3)."""
+@router.post("/simulate", response_model=SimulateOut)
+def simulate(body: SimulateIn) -> Any:
+    """Operating characteristics by simulation of a bundled protocol, a preset (boin, bf-boin,
+    atd-bf-boin, 3+3) or a design object, with ``options`` overriding values by the command
+    line's option names; ``trace`` returns every decision point of up to 100 trials."""
     try:
-        return asdict(run_scenario(body, trials, seed))
+        protocol, design, model = resolve_case(body, allow_paths=False, source="body")
+        work = body.trials * design.capacity(len(model.truth))
+        if work > WORK_LIMIT:
+            raise DoseFindingError(f"trials × the design's most patients = {work:,} is over {WORK_LIMIT:,} for one "
+                                   "request: fewer trials, or `remission dose simulate` / `dose sweep`")  # fmt: skip
+        if body.trace and body.trials > 100:
+            raise DoseFindingError("trace: at most 100 trials")
+        lines = TraceLines() if body.trace else None
+        oc = run_simulation(design, model, body.trials, body.seed, body.calendar, lines)
     except DoseFindingError as exc:
         raise _refused(exc) from None
+    return {**oc_summary(oc), "trial": None if protocol is None else protocol.trial.id,
+            "design": design.model_dump(mode="json"), "assumed": assumed_summary(design),
+            "trace": None if lines is None else lines.lines}  # fmt: skip

@@ -7,6 +7,10 @@ toxicity (the second trigger of accelerated titration, Simon et al. 1997), ``R``
 without a DLT who responded (backfilling opens on a response), ``P`` a patient whose DLT
 window is still open; and a group written ``b2NN`` is two backfill patients at dose 2.
 Groups are in order of treatment.
+
+Records (JSON objects or CSV rows) say more: the treatment date, the date of a DLT, a response
+seen while the window is still open. With dates, the live decision knows on which day each
+outcome became known, and so what every earlier decision saw.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from remission.dosefinding.boundaries import DoseFindingError
+
+__all__ = ["Patient", "format_outcomes", "parse_outcomes", "patients_from_records"]
 
 _GROUP = re.compile(r"^(b?)(\d+)([NTGPR]+)$")
 
@@ -29,6 +35,7 @@ class Patient:
     backfill: bool = False
     response: bool | None = None  # an efficacy response seen (backfill opens on it); None: not known
     treated_on: date | None = None
+    dlt_on: date | None = None  # the day the DLT occurred (it is known from then on)
 
     @property
     def letter(self) -> str:
@@ -69,28 +76,15 @@ def format_outcomes(patients: Sequence[Patient]) -> str:
     return " ".join(groups)
 
 
-def counts(patients: Sequence[Patient], doses: int) -> tuple[list[int], list[int], list[int]]:
-    """Per dose: evaluable patients, DLTs, and patients still in their DLT window."""
-    n, y, pending = [0] * doses, [0] * doses, [0] * doses
-    for p in patients:
-        if p.dose > doses:
-            raise DoseFindingError(f"a patient at dose {p.dose}, but the design has {doses} doses")
-        if p.dlt is None:
-            pending[p.dose - 1] += 1
-        else:
-            n[p.dose - 1] += 1
-            y[p.dose - 1] += int(p.dlt)
-    return n, y, pending
-
-
-_FIELDS = {"dose", "dlt", "grade2", "backfill", "response", "treated_on", "id"}
+_FIELDS = {"dose", "dlt", "dlt_on", "grade2", "backfill", "response", "treated_on", "id"}
 
 
 def patients_from_records(records: Sequence[dict[str, object]], labels: Sequence[str], source: str) -> list[Patient]:
     """Patients from records (JSON objects or CSV rows): ``dose`` as a 1-based level or one of
     the protocol's dose labels; ``dlt`` true, false or empty/null/"pending"; optional
-    ``grade2``, ``backfill``, ``response`` (booleans) and ``treated_on`` (ISO date). An error
-    names the source, the record (1-based) and the field, never a patient's identity."""
+    ``grade2``, ``backfill``, ``response`` (booleans), ``treated_on`` and ``dlt_on`` (ISO dates;
+    treatment dates are given for every record or for none). An error names the source, the
+    record (1-based) and the field, never a patient's value or identity."""
 
     def flag(value: object, field: str, where: str, empty: bool | None) -> bool | None:
         if value is None or value == "":
@@ -121,12 +115,13 @@ def patients_from_records(records: Sequence[dict[str, object]], labels: Sequence
             dose = int(label)
         else:
             raise DoseFindingError(f"{where}: dose must be a level 1 to {len(labels)} or one of {', '.join(labels)}")
-        treated = record.get("treated_on")
-        try:
-            when = date.fromisoformat(str(treated)) if treated not in (None, "") else None
-        except ValueError:
-            raise DoseFindingError(f"{where}: treated_on must be a date (YYYY-MM-DD)") from None
+        when = _date(record.get("treated_on"), "treated_on", where)
+        dlt_on = _date(record.get("dlt_on"), "dlt_on", where)
         dlt = flag(record.get("dlt"), "dlt", where, None)
+        if dlt_on is not None and dlt is not True:
+            raise DoseFindingError(f"{where}: dlt_on is given but dlt is not true")
+        if dlt_on is not None and when is not None and dlt_on < when:
+            raise DoseFindingError(f"{where}: dlt_on is before treated_on")
         patients.append(Patient(
             dose=dose,
             dlt=dlt,
@@ -134,5 +129,18 @@ def patients_from_records(records: Sequence[dict[str, object]], labels: Sequence
             backfill=bool(flag(record.get("backfill"), "backfill", where, False)),
             response=flag(record.get("response"), "response", where, None),
             treated_on=when,
+            dlt_on=dlt_on,
         ))  # fmt: skip
+    dated = {p.treated_on is not None for p in patients}
+    if len(dated) > 1:
+        raise DoseFindingError(f"{source}: treated_on must be given for every record or for none")
     return patients
+
+
+def _date(value: object, field: str, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise DoseFindingError(f"{where}: {field} must be a date (YYYY-MM-DD)") from None

@@ -1,0 +1,1 @@
+"""REST request and response models (the typed edge of the API)."""
