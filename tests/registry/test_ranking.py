@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from remission.registry.ranking import idf, rank, term_weights
+from remission.registry.ranking import idf, rank_postings, term_weights
 
 
 def test_term_weight_is_group_weighted_and_length_normalised() -> None:
@@ -21,7 +21,7 @@ def test_idf_and_score_by_hand() -> None:
     # idf with N = 10 trials, df = 2: ln(1 + 8.5 / 2.5) = ln(4.4) = 1.481605
     assert idf(10, 2) == pytest.approx(math.log(4.4))
     # score = 1.481605 * 16.666667 / (1.2 + 16.666667) = 1.481605 * 0.932836 = 1.382094
-    ranked = rank({"B": {"lupus": 16.666667}, "A": {"lupus": 1.0}, "C": {}}, {"lupus": 2}, 10)
+    ranked = rank_postings({"B": {"lupus": 16.666667}, "A": {"lupus": 1.0}, "C": {}}, {"lupus": 2}, 10)
     assert [i for i, _ in ranked] == ["B", "A", "C"]
     assert ranked[0][1] == pytest.approx(1.382094, abs=2e-6)
     assert ranked[1][1] == pytest.approx(1.481605 * 1.0 / 2.2, abs=1e-6)
@@ -29,5 +29,5 @@ def test_idf_and_score_by_hand() -> None:
 
 
 def test_ties_fall_back_to_the_trial_id() -> None:
-    ranked = rank({"NCT2": {"x": 3.0}, "NCT1": {"x": 3.0}}, {"x": 2}, 5)
+    ranked = rank_postings({"NCT2": {"x": 3.0}, "NCT1": {"x": 3.0}}, {"x": 2}, 5)
     assert [i for i, _ in ranked] == ["NCT1", "NCT2"]

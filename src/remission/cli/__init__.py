@@ -20,7 +20,7 @@ from remission.cli.dose import dose_app
 from remission.cli.output import JsonOpt, err, out
 from remission.cli.output import fail as _fail
 from remission.cli.output import print_json as _print_json
-from remission.cli.screen import screen as screen_command
+from remission.cli.screen import screen_command
 
 if TYPE_CHECKING:
     from remission.domain.trial import Trial, TrialSummary
@@ -331,7 +331,7 @@ def _score_list(as_json: bool) -> None:
 
 
 @app.command("score")
-def score(
+def score_command(
     name: Annotated[str, typer.Argument(help="An instrument (`remission score list` shows them), or `list`.")],
     input_path: Annotated[
         str | None, typer.Option("--input", help="A JSON file of the items, or - for standard input.")

@@ -61,7 +61,7 @@ def _screening(trial_ids: list[str], filters: dict[str, Any]) -> tuple[Screening
         raise _fail(str(exc), 1) from None
 
 
-def screen(
+def screen_command(
     patient: Annotated[
         str | None, typer.Argument(help="A patient profile (JSON, the contract's schema), or - for standard input.")
     ] = None,

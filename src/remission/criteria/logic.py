@@ -19,7 +19,7 @@ Tri = bool | None
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Judgement:
     """One node's answer: the value, the reason (the values compared, after conversion) and,
     when unknown, the facts whose absence left it unknown."""
 
@@ -28,12 +28,12 @@ class Outcome:
     missing: tuple[str, ...] = ()
 
 
-def unknown(fact: str, reason: str | None = None) -> Outcome:
-    return Outcome(None, reason or f"{fact} not recorded", (fact,))
+def unknown(fact: str, reason: str | None = None) -> Judgement:
+    return Judgement(None, reason or f"{fact} not recorded", (fact,))
 
 
-def known(value: bool, reason: str) -> Outcome:
-    return Outcome(value, reason)
+def known(value: bool, reason: str) -> Judgement:
+    return Judgement(value, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,41 +50,41 @@ class Node:
 
     op: ClassVar[str] = ""
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
         raise NotImplementedError
 
 
-def _merge_missing(outcomes: Iterable[Outcome]) -> tuple[str, ...]:
+def _merge_missing(outcomes: Iterable[Judgement]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fact for o in outcomes for fact in o.missing))
 
 
-def _join(outcomes: Iterable[Outcome]) -> str:
+def _join(outcomes: Iterable[Judgement]) -> str:
     return "; ".join(dict.fromkeys(o.reason for o in outcomes if o.reason))
 
 
-def all_of(outcomes: list[Outcome]) -> Outcome:
+def all_of(outcomes: list[Judgement]) -> Judgement:
     """Kleene AND: not met by any failure, unknown while a part is, else met."""
     failed = [o for o in outcomes if o.value is False]
     if failed:
-        return Outcome(False, _join(failed))
+        return Judgement(False, _join(failed))
     open_ = [o for o in outcomes if o.value is None]
     if open_:
-        return Outcome(None, _join(open_), _merge_missing(open_))
-    return Outcome(True, _join(outcomes))
+        return Judgement(None, _join(open_), _merge_missing(open_))
+    return Judgement(True, _join(outcomes))
 
 
-def any_of(outcomes: list[Outcome]) -> Outcome:
+def any_of(outcomes: list[Judgement]) -> Judgement:
     """Kleene OR: met by any part, unknown while a part is, else not met."""
     held = [o for o in outcomes if o.value is True]
     if held:
-        return Outcome(True, _join(held))
+        return Judgement(True, _join(held))
     open_ = [o for o in outcomes if o.value is None]
     if open_:
-        return Outcome(None, _join(open_), _merge_missing(open_))
-    return Outcome(False, _join(outcomes))
+        return Judgement(None, _join(open_), _merge_missing(open_))
+    return Judgement(False, _join(outcomes))
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class All(Node):
     parts: tuple[Node, ...]
     op: ClassVar[str] = "all"
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         return all_of([p.evaluate(ctx) for p in self.parts])
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,7 +104,7 @@ class AnyOf(Node):
     parts: tuple[Node, ...]
     op: ClassVar[str] = "any"
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         return any_of([p.evaluate(ctx) for p in self.parts])
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,9 +116,9 @@ class Not(Node):
     part: Node
     op: ClassVar[str] = "not"
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         o = self.part.evaluate(ctx)
-        return o if o.value is None else Outcome(not o.value, o.reason)
+        return o if o.value is None else Judgement(not o.value, o.reason)
 
     def to_dict(self) -> dict[str, Any]:
         return {"not": self.part.to_dict()}
@@ -134,15 +134,15 @@ class Decide(Node):
     not_met_if: Node
     op: ClassVar[str] = "decide"
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         yes = self.met_if.evaluate(ctx)
         if yes.value is True:
             return yes
         no = self.not_met_if.evaluate(ctx)
         if no.value is True:
-            return Outcome(False, no.reason)
+            return Judgement(False, no.reason)
         open_ = [o for o in (yes, no) if o.value is None]
-        return Outcome(None, _join(open_), _merge_missing(open_))
+        return Judgement(None, _join(open_), _merge_missing(open_))
 
     def to_dict(self) -> dict[str, Any]:
         return {"decide": {"met_if": self.met_if.to_dict(), "not_met_if": self.not_met_if.to_dict()}}
@@ -159,17 +159,17 @@ class If(Node):
     otherwise: Node | None = None
     op: ClassVar[str] = "if"
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         cond = self.condition.evaluate(ctx)
         if cond.value is None:
             return cond
         if cond.value:
             branch = self.then.evaluate(ctx)
-            return Outcome(branch.value, _join([cond, branch]), branch.missing)
+            return Judgement(branch.value, _join([cond, branch]), branch.missing)
         if self.otherwise is None:
-            return Outcome(True, cond.reason)
+            return Judgement(True, cond.reason)
         branch = self.otherwise.evaluate(ctx)
-        return Outcome(branch.value, _join([cond, branch]), branch.missing)
+        return Judgement(branch.value, _join([cond, branch]), branch.missing)
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"condition": self.condition.to_dict(), "then": self.then.to_dict()}

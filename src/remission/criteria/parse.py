@@ -18,12 +18,12 @@ from remission.criteria.logic import All, AnyOf, Decide, If, Node, Not
 from remission.criteria.predicates import (
     Breastfeeding,
     Classification,
-    Condition,
     Consent,
     DiagnosedFor,
     DiagnosisFlag,
     Disease,
     Fact,
+    HasCondition,
     IntendsToConceive,
     Leaf,
     Malignancy,
@@ -42,7 +42,7 @@ LEAVES: dict[str, type[Leaf]] = {
     for cls in (
         Measure,
         Fact,
-        Condition,
+        HasCondition,
         Positive,
         Disease,
         Classification,

@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from remission.criteria.calendar import add_months, parse_date
 from remission.criteria.facts import CONDITIONS, LAB_LABELS, MEASURES, PLAIN_MEASURES, TESTS, boolean_facts
-from remission.criteria.logic import Context, Node, Outcome, any_of, known, unknown
+from remission.criteria.logic import Context, Judgement, Node, any_of, known, unknown
 from remission.criteria.profile import Measured, num
 from remission.criteria.units import CANONICAL, FACTORS, convert
 
@@ -40,7 +40,7 @@ CriteriaSet = Literal[
     "ACR/EULAR 2019 IgG4-RD",
     "other",
 ]
-DISEASE_LABELS = {"SSC": "SSc", "SJS": "Sjogren's", "IGG4RD": "IgG4-RD", "other": "other disease"}
+SHORT_DISEASE_LABELS = {"SSC": "SSc", "SJS": "Sjogren's", "IGG4RD": "IgG4-RD", "other": "other disease"}
 
 
 def as_list(value: Any) -> Any:
@@ -123,7 +123,7 @@ class Measure(Leaf):
             return profile.times_uln(self.measure) if self.scale == "xULN" else profile.lab(self.measure)
         return profile.plain(PLAIN_MEASURES[self.measure][1])
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         label = MEASURES[self.measure]
         got = self.read(ctx)
         if got is None:
@@ -162,7 +162,7 @@ class Fact(Leaf):
             raise ValueError(f"unknown yes/no fact {path!r}; known: {', '.join(boolean_facts())}")
         return path
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         label = boolean_facts()[self.fact]
         value = ctx.profile.get(self.fact)
         if value is None:
@@ -170,7 +170,7 @@ class Fact(Leaf):
         return known(value is self.is_, f"{label}: {'yes' if value else 'no'}")
 
 
-class Condition(Leaf):
+class HasCondition(Leaf):
     """A condition recorded as ``{present: ...}``, optionally qualified:
     ``{condition: diabetes, uncontrolled: true}``, ``{condition: gvhd, min_grade: 2}``."""
 
@@ -189,7 +189,7 @@ class Condition(Leaf):
             raise ValueError(f"unknown condition {name!r}; known: {', '.join(CONDITIONS)}")
         return name
 
-    def _qualifiers(self, record: dict[str, Any], label: str) -> Outcome:
+    def _qualifiers(self, record: dict[str, Any], label: str) -> Judgement:
         checks: list[tuple[str, Any, Any]] = []  # (words, recorded, wanted)
         if self.uncontrolled is not None:
             controlled = record.get("controlled")
@@ -214,7 +214,7 @@ class Condition(Leaf):
         detail = ", ".join(w for w, _, wanted in checks if wanted) if checks else ""
         return known(True, f"{label} present" + (f" ({detail})" if detail else ""))
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         label, path = CONDITIONS[self.condition]
         record = ctx.profile.get(path)
         present = record.get("present") if isinstance(record, dict) else None
@@ -243,7 +243,7 @@ class Positive(Leaf):
                 raise ValueError(f"unknown test {', '.join(map(repr, bad))}; known: {', '.join(TESTS)}")
         return names
 
-    def _one(self, ctx: Context, name: str) -> Outcome:
+    def _one(self, ctx: Context, name: str) -> Judgement:
         label, section = TESTS[name]
         result = ctx.profile.section(section).get(name) or {}
         status = result.get("status")
@@ -256,7 +256,7 @@ class Positive(Leaf):
             return known(False, f"{label} negative")
         return unknown(label, f"{label} {'equivocal' if status == 'equivocal' else 'not recorded'}")
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         return any_of([self._one(ctx, name) for name in self.positive])
 
 
@@ -267,7 +267,7 @@ def diagnosis_label(diagnosis: dict[str, Any] | Any) -> str:
     code = diagnosis.get("code", "?")
     label = diagnosis.get("label") if code == "other" else None
     sub = diagnosis.get("subtype")
-    text = label or DISEASE_LABELS.get(code, code)
+    text = label or SHORT_DISEASE_LABELS.get(code, code)
     return f"{text} ({sub})" if sub else text
 
 
@@ -283,9 +283,9 @@ class Disease(Leaf):
     def _name(self) -> str:
         if self.disease == "other" and self.labels:
             return "/".join(self.labels)
-        return DISEASE_LABELS.get(self.disease, self.disease)
+        return SHORT_DISEASE_LABELS.get(self.disease, self.disease)
 
-    def matches(self, diagnosis: dict[str, Any] | Any) -> Outcome:
+    def matches(self, diagnosis: dict[str, Any] | Any) -> Judgement:
         if diagnosis.get("code") != self.disease:
             return known(False, f"{diagnosis_label(diagnosis)}, not {self._name()}")
         if self.labels is not None:
@@ -297,12 +297,12 @@ class Disease(Leaf):
         if self.subtype:
             sub = diagnosis.get("subtype")
             if sub is None:
-                return unknown(f"{DISEASE_LABELS.get(self.disease, self.disease)} subtype")
+                return unknown(f"{SHORT_DISEASE_LABELS.get(self.disease, self.disease)} subtype")
             if sub not in self.subtype:
                 return known(False, f"{diagnosis_label(diagnosis)}, not {'/'.join(self.subtype)}")
         return known(True, diagnosis_label(diagnosis))
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         if ctx.diagnosis is not None:
             return self.matches(ctx.diagnosis)
         outcomes = [self.matches(d) for d in ctx.profile.diagnoses()]
@@ -336,7 +336,7 @@ class Classification(Leaf):
     op: ClassVar[str] = "classification"
     classification: Annotated[list[CriteriaSet], BeforeValidator(as_list)]
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         diagnosis = _cohort_diagnosis(ctx)
         wanted = " or ".join(self.classification)
         if diagnosis is None:
@@ -360,7 +360,7 @@ class DiagnosedFor(Leaf):
     def months(self) -> int:
         return self.diagnosed_for.get("months", 0) + 12 * self.diagnosed_for.get("years", 0)
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         diagnosis = _cohort_diagnosis(ctx)
         if diagnosis is None or not diagnosis.get("date"):
             return unknown("diagnosis date")
@@ -376,7 +376,7 @@ class DiagnosisFlag(Leaf):
     diagnosis: Literal["active", "refractory", "relapsing"]
     is_: bool = Field(default=True, alias="is")
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         diagnosis = _cohort_diagnosis(ctx)
         value = None if diagnosis is None else diagnosis.get(self.diagnosis)
         label = f"disease {self.diagnosis}"
@@ -392,7 +392,7 @@ class RelapsedRefractory(Leaf):
     op: ClassVar[str] = "relapsed_refractory"
     relapsed_refractory: Literal[True] = True
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         diagnosis = _cohort_diagnosis(ctx)
         flags = {} if diagnosis is None else {k: diagnosis.get(k) for k in ("refractory", "relapsing")}
         held = [k for k, v in flags.items() if v]
@@ -425,7 +425,7 @@ class OtherAutoimmune(Leaf):
             or (self.labels is not None and any(word.lower() in label for word in self.labels))
         )
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         cohort = _cohort_diagnosis(ctx)
         others = [d for d in ctx.profile.diagnoses() if d is not cohort]
         held, open_ = [], []
@@ -514,7 +514,7 @@ class Malignancy(Leaf):
     malignancy: Literal[True] = True
     except_: list[Exemption] = Field(default_factory=list, alias="except")
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         record = ctx.profile.get("comorbidities.malignancy") or {}
         entries = record.get("entries") or []
         if record.get("present") is False and not entries:
@@ -558,7 +558,7 @@ class Consent(Leaf):
     op: ClassVar[str] = "consent"
     consent: Literal["own", "own_or_guardian"]
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         c = ctx.profile.section("consent")
         if c.get("willing") is False:
             return known(False, "declined to take part")
@@ -580,7 +580,7 @@ class SexIs(Leaf):
     op: ClassVar[str] = "sex"
     sex: Literal["female", "male"]
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         sex = ctx.profile.sex
         return unknown("sex") if sex is None else known(sex == self.sex, sex)
 
@@ -592,7 +592,7 @@ class Pregnant(Leaf):
     op: ClassVar[str] = "pregnant"
     pregnant: Literal[True] = True
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         r = ctx.profile.section("reproductive")
         test = (r.get("pregnancy_test") or {}).get("result")
         if r.get("pregnant") is True or test == "positive":
@@ -610,7 +610,7 @@ class PregnancyTest(Leaf):
     op: ClassVar[str] = "pregnancy_test"
     pregnancy_test: Literal["negative", "positive"]
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         result = (ctx.profile.section("reproductive").get("pregnancy_test") or {}).get("result")
         if result in ("positive", "negative"):
             return known(result == self.pregnancy_test, f"pregnancy test {result}")
@@ -621,7 +621,7 @@ class Breastfeeding(Leaf):
     op: ClassVar[str] = "breastfeeding"
     breastfeeding: Literal[True] = True
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         if ctx.profile.sex == "male":
             return known(False, "male")
         value = ctx.profile.section("reproductive").get("breastfeeding")
@@ -638,7 +638,7 @@ class IntendsToConceive(Leaf):
     op: ClassVar[str] = "intends_to_conceive"
     intends_to_conceive: Literal[True] = True
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         r = ctx.profile.section("reproductive")
         if r.get("intends_to_conceive") is True:
             return known(True, "intends to conceive")

@@ -36,7 +36,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from remission.criteria.logic import Context, Node, Outcome
+from remission.criteria.logic import Context, Judgement, Node
 from remission.criteria.parse import ExpressionError, parse
 from remission.criteria.predicates import Disease, diagnosis_label
 from remission.criteria.profile import Profile
@@ -91,7 +91,7 @@ class ProtocolSpec(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
-class Criterion:
+class CompiledCriterion:
     id: str
     kind: Kind
     text: str
@@ -151,7 +151,7 @@ class TrialResult:
         }
 
 
-def _result(kind: Kind, outcome: Outcome) -> Result:
+def _result(kind: Kind, outcome: Judgement) -> Result:
     return "unknown" if outcome.value is None else ("met" if outcome.value else "not_met")
 
 
@@ -162,7 +162,7 @@ class Protocol:
     id: str
     title: str | None
     cohorts: list[CohortSpec]
-    criteria: list[Criterion]
+    criteria: list[CompiledCriterion]
     registry_ids: list[str] = field(default_factory=list)
     source: str | None = None
     origin: str = "protocol"
@@ -255,7 +255,7 @@ class Protocol:
 def compile_protocol(spec: ProtocolSpec, *, source: str | None = None, origin: str = "protocol") -> Protocol:
     where = source or spec.id
     names = {c.name for c in spec.cohorts}
-    criteria: list[Criterion] = []
+    criteria: list[CompiledCriterion] = []
     sections: tuple[tuple[Kind, list[CriterionSpec]], ...] = (
         ("inclusion", spec.inclusion),
         ("exclusion", spec.exclusion),
@@ -272,7 +272,7 @@ def compile_protocol(spec: ProtocolSpec, *, source: str | None = None, origin: s
                 rule = parse(item.rule, "rule") if item.rule is not None else None
             except ExpressionError as exc:
                 raise ProtocolError(f"{where}: {kind} {cid}: {exc}") from None
-            criteria.append(Criterion(cid, kind, item.text, item.cohort, rule, item.review))
+            criteria.append(CompiledCriterion(cid, kind, item.text, item.cohort, rule, item.review))
     return Protocol(spec.id, spec.title, list(spec.cohorts), criteria, list(spec.registry_ids), spec.source, origin)
 
 

@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from remission.criteria.calendar import add_days, add_months, completed_months, parse_date
-from remission.criteria.logic import Context, Outcome, known, unknown
+from remission.criteria.logic import Context, Judgement, known, unknown
 from remission.criteria.predicates import Leaf, as_list
 from remission.criteria.profile import Profile, num
 
@@ -134,7 +134,7 @@ class Received(Leaf, _Selects):
             return None
         return window_start(as_of, self.within_months or 0, self.within_days or 0)
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         profile = ctx.profile
         start = self._window_start(profile.as_of)
         what = _category_words(self.received) + (f" ({self.cell_source})" if self.cell_source else "")
@@ -260,7 +260,7 @@ class Courses(Leaf, _Selects):
             bits.append("current")
         return f"≥ {self.min_agents} agent(s): " + ", ".join(bits)
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         profile = ctx.profile
         yes: dict[str, str] = {}
         maybe: dict[str, str] = {}
@@ -291,7 +291,7 @@ class InvestigationalWithin(Leaf):
     op: ClassVar[str] = "investigational_within"
     investigational_within: dict[Literal["months", "days"], int]
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context) -> Judgement:
         profile = ctx.profile
         window = self.investigational_within
         start = window_start(profile.as_of, window.get("months", 0), window.get("days", 0))

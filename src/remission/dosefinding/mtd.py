@@ -24,6 +24,8 @@ from numpy.typing import NDArray
 
 from remission.dosefinding.boundaries import DecisionTable, DoseFindingError, first_dlt_count_over
 
+__all__ = ["MtdSelection", "check_counts", "eliminated_doses", "select_mtd", "select_mtd_batch"]
+
 FloatArray = NDArray[np.float64]
 
 

@@ -25,7 +25,7 @@ from remission.dosefinding.design import DoseDesign
 from remission.dosefinding.mtd import MtdSelection, select_mtd
 from remission.dosefinding.patients import Patient
 from remission.dosefinding.protocol import DoseProtocol
-from remission.dosefinding.rules import Rule, decide, rulebook
+from remission.dosefinding.rules import DoseRule, decide, rulebook
 from remission.dosefinding.snapshot import (
     ACTIONS,
     DECLARED,
@@ -104,7 +104,7 @@ def _days(patients: Sequence[Patient], as_of: date | None, window: int) -> _Days
 
 def replay(
     design: DoseDesign, doses: int, lists: Sequence[Sequence[Patient]], as_of: Sequence[date | None],
-    rule: Rule | None = None,
+    rule: DoseRule | None = None,
 ) -> tuple[Trials, list[list[str]], list[_Days]]:  # fmt: skip
     """Every patient list (one trial each) replayed through the machine, up to its last patient:
     the machine, each trial's deviations from the rules, and its day grid."""

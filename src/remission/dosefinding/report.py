@@ -20,6 +20,8 @@ from remission.dosefinding.rules import rulebook
 from remission.dosefinding.simulation import OperatingCharacteristics
 from remission.dosefinding.summary import assumed_summary
 
+__all__ = ["Plot", "SimulatedScenario", "oc_plot", "render"]
+
 
 @dataclass(frozen=True)
 class SimulatedScenario:

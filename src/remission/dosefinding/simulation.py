@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from remission.dosefinding.boundaries import DoseFindingError
 from remission.dosefinding.design import DAYS_PER_MONTH, DesignError, DoseDesign
 from remission.dosefinding.mtd import select_mtd_batch
-from remission.dosefinding.rules import Rule, decide, rulebook
+from remission.dosefinding.rules import DoseRule, decide, rulebook
 from remission.dosefinding.snapshot import (
     BACKFILL,
     DECLARED,
@@ -225,7 +225,7 @@ BLOCK = 10_000
 Results = tuple[IntArray, IntArray, IntArray, IntArray, NDArray[np.bool_], IntArray]
 
 
-def _run_block(design: DoseDesign, model: PatientModel, rule: Rule, ids: IntArray, rng: np.random.Generator,
+def _run_block(design: DoseDesign, model: PatientModel, rule: DoseRule, ids: IntArray, rng: np.random.Generator,
                outcomes: _Outcomes, calendar: bool, trace: TraceSink | None, results: Results) -> None:  # fmt: skip
     """Simulate the trials ``ids`` to their end, filling their rows of ``results`` (patients, DLTs
     and backfill patients per dose, the selected dose or -2, the safety stop, the last day)."""

@@ -15,7 +15,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-Verdict = Literal["met", "not_met", "cannot_tell"]
+ItemVerdict = Literal["met", "not_met", "cannot_tell"]
 
 
 class InstrumentInput(BaseModel):
@@ -33,7 +33,7 @@ class InstrumentResult(BaseModel):
 class ClassificationResult(InstrumentResult):
     """Classification criteria answer met, not met, or cannot tell (a missing item could change it)."""
 
-    result: Verdict
+    result: ItemVerdict
 
 
 def known_names(names: list[str], vocabulary: Collection[str], item: str) -> list[str]:
@@ -78,7 +78,7 @@ def disjoint(present: Collection[str], missing: Collection[str], what: str) -> N
         raise ValueError(f"{what} both present and missing: {', '.join(both)}")
 
 
-def verdict(rule: Callable[[frozenset[str]], bool], present: Collection[str], missing: Collection[str]) -> Verdict:
+def verdict(rule: Callable[[frozenset[str]], bool], present: Collection[str], missing: Collection[str]) -> ItemVerdict:
     """Met, not met, or cannot tell for a rule that more items can only help: met on the items
     present alone, not met even with every missing item present, else cannot tell. (The two
     rules that are not monotone, SLICC's Coombs test and the 2022 AAV negative weights, are
@@ -88,7 +88,7 @@ def verdict(rule: Callable[[frozenset[str]], bool], present: Collection[str], mi
     return "cannot_tell" if missing and rule(frozenset(present) | frozenset(missing)) else "not_met"
 
 
-def all_of(checks: Mapping[str, bool | None]) -> bool | None:
+def all_true(checks: Mapping[str, bool | None]) -> bool | None:
     """Three-valued AND: false if any is false, unknown if any is unknown, else true."""
     values = list(checks.values())
     if False in values:

@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 from remission.instruments.base import (
     InstrumentInput,
     InstrumentResult,
-    all_of,
+    all_true,
     category,
     require_one_unit,
     value_in,
@@ -346,7 +346,7 @@ def acr_response(x: AcrResponseInput) -> AcrResponseResult:
         yes = sum(1 for v in others if v is not None and v >= level)
         unknown = sum(1 for v in others if v is None)
         three: bool | None = True if yes >= 3 else (False if yes + unknown < 3 else None)
-        return all_of({**joints, "three_of_five": three})
+        return all_true({**joints, "three_of_five": three})
 
     return AcrResponseResult(
         acr20=reached(20),

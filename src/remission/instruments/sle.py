@@ -12,8 +12,8 @@ from remission.instruments.base import (
     ClassificationResult,
     InstrumentInput,
     InstrumentResult,
-    Verdict,
-    all_of,
+    ItemVerdict,
+    all_true,
     best_per_domain,
     disjoint,
     every_key,
@@ -222,7 +222,7 @@ def slicc_2012(x: Slicc2012Input) -> Slicc2012Result:
     sure = x.biopsy_proven_lupus_nephritis is True
     possible = x.biopsy_proven_lupus_nephritis is not False
     if all(rule(sure)(s) for s in lowest):
-        result: Verdict = "met"
+        result: ItemVerdict = "met"
     elif any(rule(possible)(s) for s in highest):
         result = "cannot_tell"
     else:
@@ -340,7 +340,7 @@ def sri_4(x: Sri4Input) -> Sri4Result:
         "no_treatment_failure": not x.treatment_failure,
     }
     return Sri4Result(
-        responder=all_of(checks),
+        responder=all_true(checks),
         sledai_reduction=reduction,
         new_bilag_a=new_a if open_systems == 0 else None,
         new_bilag_b=new_b if open_systems == 0 else None,
@@ -383,7 +383,7 @@ def lldas(x: LldasInput) -> StateResult:
         "prednisolone_le_7_5": None if x.prednisolone_mg_day is None else x.prednisolone_mg_day <= 7.5,
         "standard_maintenance_only": x.standard_maintenance_immunosuppression_only,
     }
-    return StateResult(attained=all_of(checks), details={"criteria": checks})
+    return StateResult(attained=all_true(checks), details={"criteria": checks})
 
 
 class DorisInput(InstrumentInput):
@@ -413,7 +413,7 @@ def doris(x: DorisInput) -> DorisResult:
         "pga_lt_0_5": None if x.pga is None else x.pga < 0.5,
         "prednisolone_le_5": None if x.prednisolone_mg_day is None else x.prednisolone_mg_day <= 5,
     }
-    remission = all_of(checks)
+    remission = all_true(checks)
     off = {
         **checks,
         "no_glucocorticoids": None if x.prednisolone_mg_day is None else x.prednisolone_mg_day == 0,
@@ -421,4 +421,4 @@ def doris(x: DorisInput) -> DorisResult:
         if x.on_immunosuppressant_or_biologic is None
         else not x.on_immunosuppressant_or_biologic,
     }
-    return DorisResult(remission=remission, remission_off_therapy=all_of(off), details={"criteria": off})
+    return DorisResult(remission=remission, remission_off_therapy=all_true(off), details={"criteria": off})

@@ -9,8 +9,8 @@ from remission.instruments.base import (
     ClassificationResult,
     InstrumentInput,
     InstrumentResult,
-    Verdict,
-    all_of,
+    ItemVerdict,
+    all_true,
     disjoint,
     known_names,
 )
@@ -138,7 +138,7 @@ def aav_2022(x: Aav2022Input) -> Aav2022Result:
         high = scores[name] + sum(max(w, 0) for f, w in weights.items() if f in missing)
         met[name] = True if low >= threshold else (False if high < threshold else None)
     values = list(met.values())
-    result: Verdict = "met" if True in values else ("cannot_tell" if None in values else "not_met")
+    result: ItemVerdict = "met" if True in values else ("cannot_tell" if None in values else "not_met")
     return Aav2022Result(
         applicable=True,
         gpa_score=scores["gpa"],
@@ -177,7 +177,7 @@ def bvas_remission(x: BvasRemissionInput) -> BvasRemissionResult:
     off = {**checks, "no_glucocorticoids": None if dose is None else dose == 0}
     return BvasRemissionResult(
         remission=inactive,
-        remission_eular=all_of(eular),
-        remission_off_glucocorticoids=all_of(off),
+        remission_eular=all_true(eular),
+        remission_off_glucocorticoids=all_true(off),
         details={"criteria": {**eular, **off}},
     )

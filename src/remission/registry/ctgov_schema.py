@@ -35,7 +35,7 @@ class SecondaryIdInfo(_V2):
     link: StrictStr | None = None
 
 
-class Organization(_V2):
+class OrganizationV2(_V2):
     fullName: StrictStr | None = None
     class_: StrictStr | None = Field(default=None, alias="class")
 
@@ -45,7 +45,7 @@ class IdentificationModule(_V2):
     nctIdAliases: list[StrictStr] = Field(default_factory=list)
     orgStudyIdInfo: OrgStudyIdInfo | None = None
     secondaryIdInfos: list[SecondaryIdInfo] = Field(default_factory=list)
-    organization: Organization | None = None
+    organization: OrganizationV2 | None = None
     briefTitle: StrictStr
     officialTitle: StrictStr | None = None
     acronym: StrictStr | None = None
@@ -69,7 +69,7 @@ class Sponsor(_V2):
     class_: StrictStr | None = Field(default=None, alias="class")
 
 
-class ResponsibleParty(_V2):
+class ResponsiblePartyV2(_V2):
     type: StrictStr | None = None
     investigatorFullName: StrictStr | None = None
     investigatorTitle: StrictStr | None = None
@@ -79,7 +79,7 @@ class ResponsibleParty(_V2):
 
 
 class SponsorCollaboratorsModule(_V2):
-    responsibleParty: ResponsibleParty | None = None
+    responsibleParty: ResponsiblePartyV2 | None = None
     leadSponsor: Sponsor | None = None
     collaborators: list[Sponsor] = Field(default_factory=list)
 
@@ -173,7 +173,7 @@ class ContactV2(_V2):
     email: StrictStr | None = None
 
 
-class GeoPoint(_V2):
+class GeoPointV2(_V2):
     lat: StrictFloat | StrictInt
     lon: StrictFloat | StrictInt
 
@@ -186,7 +186,7 @@ class Location(_V2):
     zip: StrictStr | None = None
     country: StrictStr | None = None
     contacts: list[ContactV2] = Field(default_factory=list)
-    geoPoint: GeoPoint | None = None
+    geoPoint: GeoPointV2 | None = None
 
 
 class Official(_V2):

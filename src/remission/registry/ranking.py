@@ -70,7 +70,7 @@ def idf(trials: int, document_frequency: int) -> float:
     return math.log(1 + (trials - document_frequency + 0.5) / (document_frequency + 0.5))
 
 
-def rank(
+def rank_postings(
     postings: Mapping[str, Mapping[str, float]], document_frequency: Mapping[str, int], trials: int
 ) -> list[tuple[str, float]]:
     """``(trial id, score)`` best first; ``postings`` maps each matching trial to its weights of the

@@ -40,7 +40,7 @@ class Rejected:
     problems: list[Problem]
 
 
-Outcome = Parsed | Rejected
+ParseOutcome = Parsed | Rejected
 
 
 def _suffixes(path: Path) -> tuple[str, bool]:
@@ -65,7 +65,7 @@ def expand(paths: list[Path]) -> Iterator[Path | Problem]:
             yield Problem(str(path), "no such file or directory")
 
 
-def read_path(path: Path, *, accept_fallback: bool = False) -> Iterator[Outcome]:
+def read_path(path: Path, *, accept_fallback: bool = False) -> Iterator[ParseOutcome]:
     """Every record of one file, parsed or rejected."""
     name = str(path)
     core, gz = _suffixes(path)
@@ -99,7 +99,7 @@ def read_path(path: Path, *, accept_fallback: bool = False) -> Iterator[Outcome]
         yield Parsed(enrich(trial), name, trial.id, notes)
 
 
-def read_json_text(text: str, name: str) -> Iterator[Outcome]:
+def read_json_text(text: str, name: str) -> Iterator[ParseOutcome]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -112,7 +112,7 @@ def read_json_text(text: str, name: str) -> Iterator[Outcome]:
     yield from _read_document(document, name)
 
 
-def _stream_json_lines(path: Path, name: str, gz: bool) -> Iterator[Outcome]:
+def _stream_json_lines(path: Path, name: str, gz: bool) -> Iterator[ParseOutcome]:
     """A JSON-lines file a line at a time: memory stays that of one record, whatever the file's size."""
     seen = False
     number = 0
@@ -132,7 +132,7 @@ def _stream_json_lines(path: Path, name: str, gz: bool) -> Iterator[Outcome]:
         yield Rejected([Problem(name, "empty file")])
 
 
-def _json_line(line: str, name: str, number: int) -> Outcome:
+def _json_line(line: str, name: str, number: int) -> ParseOutcome:
     record = f"line {number}"
     try:
         obj = json.loads(line)
@@ -141,12 +141,12 @@ def _json_line(line: str, name: str, number: int) -> Outcome:
     return _study(obj, name, record)
 
 
-def _read_json_lines(lines: list[tuple[int, str]], name: str) -> Iterator[Outcome]:
+def _read_json_lines(lines: list[tuple[int, str]], name: str) -> Iterator[ParseOutcome]:
     for number, line in lines:
         yield _json_line(line, name, number)
 
 
-def _read_document(document: Any, name: str) -> Iterator[Outcome]:
+def _read_document(document: Any, name: str) -> Iterator[ParseOutcome]:
     if isinstance(document, dict) and isinstance(document.get("studies"), list):
         items: list[Any] = document["studies"]
     elif isinstance(document, list):
@@ -159,7 +159,7 @@ def _read_document(document: Any, name: str) -> Iterator[Outcome]:
         yield _study(obj, name, f"item {index}" if len(items) > 1 else "1")
 
 
-def _study(obj: Any, name: str, record: str) -> Outcome:
+def _study(obj: Any, name: str, record: str) -> ParseOutcome:
     if not looks_like_study(obj):
         what = "object without protocolSection" if isinstance(obj, dict) else type(obj).__name__
         return Rejected([Problem(name, f"not a ClinicalTrials.gov API v2 study ({what})", record, "protocolSection")])

@@ -29,7 +29,7 @@ from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_p
 from remission.matching.registry_protocol import extractor_fingerprint, spec_for_trial
 from remission.registry.errors import Problem
 from remission.registry.merge import merge
-from remission.registry.ranking import rank, term_weights
+from remission.registry.ranking import rank_postings, term_weights
 from remission.registry.related import rank_related
 from remission.registry.search_text import query_terms, search_groups
 from remission.registry.sources import Parsed, Rejected, expand, read_path
@@ -367,7 +367,7 @@ class Registry:
     @staticmethod
     def _ranked(store: TrialStore, words: list[str], filters: Filters) -> list[tuple[str, float]]:
         matches = store.match(words, filters)
-        return rank(matches.postings, matches.document_frequency, matches.trials)
+        return rank_postings(matches.postings, matches.document_frequency, matches.trials)
 
     def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:
         """The most similar other trials (see :mod:`remission.registry.related` for the method)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from remission.dosefinding.design import DoseDesign
 from remission.dosefinding.rules.backfill import Backfill
-from remission.dosefinding.rules.base import Context, Rule, decide
+from remission.dosefinding.rules.base import DecisionPoint, DoseRule, decide
 from remission.dosefinding.rules.boin import Boin, ThreePlusThree
 from remission.dosefinding.rules.elimination import Elimination, ExtraSafe
 from remission.dosefinding.rules.stopping import StopAtN, StopWhenNAtDose
@@ -19,10 +19,10 @@ from remission.dosefinding.rules.titration import Titration
 __all__ = [
     "Backfill",
     "Boin",
-    "Context",
+    "DecisionPoint",
+    "DoseRule",
     "Elimination",
     "ExtraSafe",
-    "Rule",
     "StopAtN",
     "StopWhenNAtDose",
     "ThreePlusThree",
@@ -32,11 +32,11 @@ __all__ = [
 ]
 
 
-def rulebook(design: DoseDesign, doses: int) -> Rule:
+def rulebook(design: DoseDesign, doses: int) -> DoseRule:
     """The tree of rules of ``design`` on ``doses`` doses (an error names a field that does not fit)."""
     design.check_doses(doses)
     bfboin = design.backfill is not None and design.backfill.rules == "bfboin"
-    rule: Rule
+    rule: DoseRule
     if design.escalation == "3+3":
         rule = ThreePlusThree(design)
     else:

@@ -45,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from remission.dosefinding.design import BackfillRule
-from remission.dosefinding.rules.base import Behaviour, Context, Rule, category, first_true
+from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule, boin_category, first_true
 from remission.dosefinding.snapshot import (
     DEESCALATE,
     ESCALATE,
@@ -65,22 +65,23 @@ def _pad_next(values: IntArray) -> IntArray:
     return np.concatenate([values[:, 1:], np.zeros((values.shape[0], 1), dtype=values.dtype)], axis=1)
 
 
-class Backfill(Behaviour):
+class Backfill(DoseBehaviour):
     """See the module docstring."""
 
-    def __init__(self, parent: Rule, rule: BackfillRule) -> None:
+    def __init__(self, parent: DoseRule, rule: BackfillRule) -> None:
         super().__init__(parent)
         self.rule = rule
 
     # -- while the escalation cohort is pending ---------------------------------------------
-    def while_pending(self, ctx: Context) -> tuple[IntArray, BoolArray]:
+    def while_pending(self, ctx: DecisionPoint) -> tuple[IntArray, BoolArray]:
         s, cuts = ctx.s, ctx.cuts
         doses = np.arange(s.doses)[None, :]
         lower = doses < s.current[:, None]
         n_next, y_next = s.done + _pad_next(s.done), s.dlt + _pad_next(s.dlt)
         if self.rule.rules == "paper":
             responded = doses >= first_true(s.responded)[:, None] if self.rule.require_response else lower
-            closing = (category(cuts, s.done, s.dlt) == DEESCALATE) & (category(cuts, n_next, y_next) == DEESCALATE)
+            own, pooled = boin_category(cuts, s.done, s.dlt), boin_category(cuts, n_next, y_next)
+            closing = (own == DEESCALATE) & (pooled == DEESCALATE)
             roomy = s.treated < self.rule.cap
             allowed = ~s.eliminated
         else:
@@ -101,7 +102,7 @@ class Backfill(Behaviour):
             self._explain(ctx, lower[0], responded[0], closed[0], roomy[0], allowed[0])
         return dose, open_doses
 
-    def _explain(self, ctx: Context, lower: BoolArray, responded: BoolArray, closed: BoolArray,
+    def _explain(self, ctx: DecisionPoint, lower: BoolArray, responded: BoolArray, closed: BoolArray,
                  roomy: BoolArray, allowed: BoolArray) -> None:  # fmt: skip
         s = ctx.s
         where = "at or below it" if self.rule.rules == "paper" else "at it"
@@ -119,7 +120,7 @@ class Backfill(Behaviour):
                 ctx.say(f"dose {d}: {s.treated[0, b]} patients, at the cap of {self.rule.cap}")
 
     # -- at a cohort decision ----------------------------------------------------------------
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         move = self.parent.evaluate(ctx)
         s, cuts = ctx.s, ctx.cuts
         rows = np.arange(s.rows)
@@ -128,11 +129,11 @@ class Backfill(Behaviour):
         doses = np.arange(s.doses)[None, :]
         lower = doses < cur[:, None]
         if self.rule.rules == "paper":
-            cats = category(cuts, s.done, s.dlt)
+            cats = boin_category(cuts, s.done, s.dlt)
             considered = lower & (s.backfilled > 0) & (s.done > 0)
             conflict = considered & ((cats == DEESCALATE) | ((cats == STAY) & (here == ESCALATE)[:, None]))
         else:
-            cats = category(cuts, np.maximum(s.done, 1), s.dlt)  # an untreated dose reads as "escalate"
+            cats = boin_category(cuts, np.maximum(s.done, 1), s.dlt)  # an untreated dose reads as "escalate"
             conflict = lower & np.where((here == ESCALATE)[:, None], cats != ESCALATE, cats == DEESCALATE)
         conflict &= (move.goes_on & (here != NO_CATEGORY))[:, None]
         has = conflict.any(axis=1)
@@ -144,14 +145,14 @@ class Backfill(Behaviour):
         cum_y = np.concatenate([zeros, np.cumsum(s.dlt, axis=1)], axis=1)
         pool_n = cum_n[rows, cur + 1] - cum_n[rows, b_star]
         pool_y = cum_y[rows, cur + 1] - cum_y[rows, b_star]
-        pooled = category(cuts, pool_n, pool_y)
+        pooled = boin_category(cuts, pool_n, pool_y)
         top = s.doses - 1
         up_blocked = (cur == top) | ctx.eliminated[rows, np.minimum(cur + 1, top)]
         # De-escalation: the highest k in [b*, current) whose data pooled from b* stay below the
         # de-escalation cut; else b* - 1.
         k_n = cum_n[:, 1:] - cum_n[rows, b_star][:, None]
         k_y = cum_y[:, 1:] - cum_y[rows, b_star][:, None]
-        fine = (doses >= b_star[:, None]) & lower & (category(cuts, np.maximum(k_n, 0), k_y) != DEESCALATE)
+        fine = (doses >= b_star[:, None]) & lower & (boin_category(cuts, np.maximum(k_n, 0), k_y) != DEESCALATE)
         fine &= k_n > 0
         best = np.where(fine.any(axis=1), s.doses - 1 - fine[:, ::-1].argmax(axis=1), b_star - 1)
         up, down = pooled == ESCALATE, pooled == DEESCALATE
@@ -180,5 +181,5 @@ class Backfill(Behaviour):
     def finish_waits(self) -> bool:
         return self.rule.rules == "paper" and self.parent.finish_waits()
 
-    def final_day(self, ctx: Context) -> IntArray:
+    def final_day(self, ctx: DecisionPoint) -> IntArray:
         return ctx.s.cohort_last_known.copy() if self.rule.rules == "bfboin" else self.parent.final_day(ctx)

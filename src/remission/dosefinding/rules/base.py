@@ -47,13 +47,23 @@ from remission.dosefinding.snapshot import (
     Snapshot,
 )
 
-__all__ = ["ROOMY", "Behaviour", "Context", "Rule", "category", "decide", "first_true", "lowest_first_gone"]
+__all__ = [
+    "ROOMY",
+    "BaseRule",
+    "DecisionPoint",
+    "DoseBehaviour",
+    "DoseRule",
+    "boin_category",
+    "decide",
+    "first_true",
+    "lowest_first_gone",
+]
 
 ROOMY = 1 << 30  # "no limit" for the room counts
 
 
 @dataclass
-class Context:
+class DecisionPoint:
     """One decision point: the snapshot, the design and its table, the doses eliminated at this
     decision (set before ``evaluate``), and, for a single trial, the reasons being written."""
 
@@ -72,14 +82,14 @@ class Context:
     def explaining(self) -> bool:
         return self.notes is not None
 
-    def take(self, index: IntArray) -> Context:
+    def take(self, index: IntArray) -> DecisionPoint:
         if index.size == self.s.rows:  # every row, in order: no copy
-            return Context(self.s, self.design, self.table, self.cuts, self.notes, self.eliminated)
+            return DecisionPoint(self.s, self.design, self.table, self.cuts, self.notes, self.eliminated)
         eliminated = self.eliminated[index] if self.eliminated.size else self.eliminated
-        return Context(self.s.take(index), self.design, self.table, self.cuts, self.notes, eliminated)
+        return DecisionPoint(self.s.take(index), self.design, self.table, self.cuts, self.notes, eliminated)
 
 
-def category(cuts: BoundaryArrays, n: IntArray, y: IntArray) -> IntArray:
+def boin_category(cuts: BoundaryArrays, n: IntArray, y: IntArray) -> IntArray:
     """The BOIN category of y DLTs in n patients: escalate, stay or de-escalate (elimination is
     a de-escalation here; ``Elimination`` acts on it). A dose without data has none."""
     out = np.where(y <= cuts.escalate[n], ESCALATE, np.where(y >= cuts.deescalate[n], DEESCALATE, STAY))
@@ -97,36 +107,36 @@ def lowest_first_gone(eliminated: BoolArray) -> IntArray:
     return first_true(eliminated)
 
 
-class Rule:
+class DoseRule:
     """A node of the design tree (see the module docstring)."""
 
     escalation_name = "boin"
 
-    def first_cohort(self, ctx: Context) -> tuple[int, int]:
+    def first_cohort(self, ctx: DecisionPoint) -> tuple[int, int]:
         raise NotImplementedError
 
-    def over(self, ctx: Context) -> BoolArray:
+    def over(self, ctx: DecisionPoint) -> BoolArray:
         raise NotImplementedError
 
-    def escalation_room(self, ctx: Context) -> IntArray:
+    def escalation_room(self, ctx: DecisionPoint) -> IntArray:
         raise NotImplementedError
 
-    def backfill_room(self, ctx: Context) -> IntArray:
+    def backfill_room(self, ctx: DecisionPoint) -> IntArray:
         raise NotImplementedError
 
-    def while_pending(self, ctx: Context) -> tuple[IntArray, BoolArray]:
+    def while_pending(self, ctx: DecisionPoint) -> tuple[IntArray, BoolArray]:
         raise NotImplementedError
 
-    def eliminated(self, ctx: Context) -> BoolArray:
+    def eliminated(self, ctx: DecisionPoint) -> BoolArray:
         raise NotImplementedError
 
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         raise NotImplementedError
 
     def finish_waits(self) -> bool:
         raise NotImplementedError
 
-    def final_day(self, ctx: Context) -> IntArray:
+    def final_day(self, ctx: DecisionPoint) -> IntArray:
         raise NotImplementedError
 
     def describe(self) -> list[str]:
@@ -134,70 +144,70 @@ class Rule:
         raise NotImplementedError
 
 
-class Base(Rule):
+class BaseRule(DoseRule):
     """The defaults of a base: no sample-size limit, no backfill (a patient who arrives while
     the cohort is in its window waits), no elimination, and an end that waits for every window."""
 
     def __init__(self, design: DoseDesign) -> None:
         self.design = design
 
-    def first_cohort(self, ctx: Context) -> tuple[int, int]:
+    def first_cohort(self, ctx: DecisionPoint) -> tuple[int, int]:
         return 0, self.design.cohort_size
 
-    def over(self, ctx: Context) -> BoolArray:
+    def over(self, ctx: DecisionPoint) -> BoolArray:
         return np.zeros(ctx.s.rows, dtype=bool)
 
-    def escalation_room(self, ctx: Context) -> IntArray:
+    def escalation_room(self, ctx: DecisionPoint) -> IntArray:
         return np.full(ctx.s.rows, ROOMY, dtype=np.int64)
 
-    def backfill_room(self, ctx: Context) -> IntArray:
+    def backfill_room(self, ctx: DecisionPoint) -> IntArray:
         return np.full(ctx.s.rows, ROOMY, dtype=np.int64)
 
-    def while_pending(self, ctx: Context) -> tuple[IntArray, BoolArray]:
+    def while_pending(self, ctx: DecisionPoint) -> tuple[IntArray, BoolArray]:
         return np.full(ctx.s.rows, -1, dtype=np.int64), np.zeros((ctx.s.rows, ctx.s.doses), dtype=bool)
 
-    def eliminated(self, ctx: Context) -> BoolArray:
+    def eliminated(self, ctx: DecisionPoint) -> BoolArray:
         return ctx.s.eliminated.copy()
 
     def finish_waits(self) -> bool:
         return True
 
-    def final_day(self, ctx: Context) -> IntArray:
+    def final_day(self, ctx: DecisionPoint) -> IntArray:
         return ctx.s.day.copy()
 
 
-class Behaviour(Rule):
+class DoseBehaviour(DoseRule):
     """A wrapper: every question goes to the parent unless the subclass answers it."""
 
-    def __init__(self, parent: Rule) -> None:
+    def __init__(self, parent: DoseRule) -> None:
         self.parent = parent
         self.escalation_name = parent.escalation_name
 
-    def first_cohort(self, ctx: Context) -> tuple[int, int]:
+    def first_cohort(self, ctx: DecisionPoint) -> tuple[int, int]:
         return self.parent.first_cohort(ctx)
 
-    def over(self, ctx: Context) -> BoolArray:
+    def over(self, ctx: DecisionPoint) -> BoolArray:
         return self.parent.over(ctx)
 
-    def escalation_room(self, ctx: Context) -> IntArray:
+    def escalation_room(self, ctx: DecisionPoint) -> IntArray:
         return self.parent.escalation_room(ctx)
 
-    def backfill_room(self, ctx: Context) -> IntArray:
+    def backfill_room(self, ctx: DecisionPoint) -> IntArray:
         return self.parent.backfill_room(ctx)
 
-    def while_pending(self, ctx: Context) -> tuple[IntArray, BoolArray]:
+    def while_pending(self, ctx: DecisionPoint) -> tuple[IntArray, BoolArray]:
         return self.parent.while_pending(ctx)
 
-    def eliminated(self, ctx: Context) -> BoolArray:
+    def eliminated(self, ctx: DecisionPoint) -> BoolArray:
         return self.parent.eliminated(ctx)
 
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         return self.parent.evaluate(ctx)
 
     def finish_waits(self) -> bool:
         return self.parent.finish_waits()
 
-    def final_day(self, ctx: Context) -> IntArray:
+    def final_day(self, ctx: DecisionPoint) -> IntArray:
         return self.parent.final_day(ctx)
 
     def describe(self) -> list[str]:
@@ -207,7 +217,7 @@ class Behaviour(Rule):
         return []
 
 
-def _finish(ctx: Context, root: Rule, c: Choice, rows: IntArray, end: IntArray, mtd: IntArray) -> None:
+def _finish(ctx: DecisionPoint, root: DoseRule, c: Choice, rows: IntArray, end: IntArray, mtd: IntArray) -> None:
     """The trial takes nobody more: wait for the open DLT windows (when the design waits), then
     stop, the MTD to be selected from the data known on ``final_day`` (or declared)."""
     sub = ctx.take(rows)
@@ -223,14 +233,14 @@ def _finish(ctx: Context, root: Rule, c: Choice, rows: IntArray, end: IntArray, 
 
 
 def decide(
-    root: Rule, s: Snapshot, design: DoseDesign, notes: list[str] | None = None, decided: Snapshot | None = None
+    root: DoseRule, s: Snapshot, design: DoseDesign, notes: list[str] | None = None, decided: Snapshot | None = None
 ) -> Choice:
     """What to do now in every trial of ``s`` (see the module docstring). A complete cohort is
     decided on ``decided`` (the state on the day it was complete, ``Trials.snapshots``; default
     ``s``). ``notes``, for a single trial, collects the reasons."""
     table = design.table()
     cuts = table.arrays(max(int(s.treated.max(initial=0)), design.capacity(s.doses)) + 2)
-    ctx = Context(s, design, table, cuts, notes)
+    ctx = DecisionPoint(s, design, table, cuts, notes)
     c = Choice.waiting(s)
     c.phase[:] = np.where(s.cohort_kind == TITRATION, PHASE_TITRATION, PHASE_ESCALATION)
     room = root.escalation_room(ctx)
@@ -284,7 +294,7 @@ def decide(
     if ready.any():
         rows = np.flatnonzero(ready)
         basis = decided or s
-        sub = Context(basis if rows.size == s.rows else basis.take(rows), design, table, cuts, notes)
+        sub = DecisionPoint(basis if rows.size == s.rows else basis.take(rows), design, table, cuts, notes)
         sub.eliminated = root.eliminated(sub)
         move = root.evaluate(sub)
         c.eliminated[rows] = sub.eliminated

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from remission.dosefinding.rules.base import Base, Context, category
+from remission.dosefinding.rules.base import BaseRule, DecisionPoint, boin_category
 from remission.dosefinding.snapshot import DECLARED, DEESCALATE, ESCALATE, SAFETY, STAY, Move
 
 __all__ = ["Boin", "ThreePlusThree"]
 
 
-class Boin(Base):
+class Boin(BaseRule):
     """BOIN (Liu S, Yuan Y. J R Stat Soc C 2015;64:507-523, doi:10.1111/rssc.12089): the category
     of the current dose's data from the decision table (escalate if y ≤ ⌊λe n⌋, de-escalate if
     y ≥ ⌈λd n⌉, else stay), on every patient there with a known outcome; escalation never enters
     an eliminated dose or goes past the top dose, and de-escalation stops at the lowest dose (in
     both cases the dose is kept, which the n_earlystop rule reads as "stay")."""
 
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         s = ctx.s
         rows = np.arange(s.rows)
         cur = s.current
         n, y = s.done[rows, cur], s.dlt[rows, cur]
-        cat = category(ctx.cuts, n, y)
+        cat = boin_category(ctx.cuts, n, y)
         top = s.doses - 1
         up_blocked = (cur == top) | ctx.eliminated[rows, np.minimum(cur + 1, top)]
         up, down = cat == ESCALATE, cat == DEESCALATE
@@ -53,7 +53,7 @@ class Boin(Base):
                 f"λe {lambda_e:.4f}, λd {lambda_d:.4f}; cohorts of {d.cohort_size}"]  # fmt: skip
 
 
-class ThreePlusThree(Base):
+class ThreePlusThree(BaseRule):
     """3+3 (Storer BE, Biometrics 1989;45:925-937, doi:10.2307/2531693): 0 DLT in 3 escalates;
     1 in 3 treats 3 more at the dose; at most 1 in 6 escalates; 2 or more DLTs mean the dose is
     above the MTD: the MTD is the dose below once 6 have been treated there (3 more are treated
@@ -62,7 +62,7 @@ class ThreePlusThree(Base):
 
     escalation_name = "3+3"
 
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         s = ctx.s
         rows = np.arange(s.rows)
         cur = s.current

@@ -6,13 +6,13 @@ from typing import Literal
 
 import numpy as np
 
-from remission.dosefinding.rules.base import Behaviour, Context, Rule, first_true
+from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule, first_true
 from remission.dosefinding.snapshot import NO_CATEGORY, SAFETY, BoolArray, Move
 
 __all__ = ["Elimination", "ExtraSafe"]
 
 
-class Elimination(Behaviour):
+class Elimination(DoseBehaviour):
     """Elimination (Liu & Yuan 2015, section 2.2; R BOIN 2.7.2): at a cohort decision, a dose with
     n ≥ 3 patients of known outcome and y DLTs such that Pr(p > φ | Beta(1 + y, 1 + n − y)) >
     ``cutoff_eli`` is eliminated with every dose above it, for good (a later decision never
@@ -24,12 +24,12 @@ class Elimination(Behaviour):
     Table 4; for BOIN without backfill only the current dose's data change between decisions,
     so it is R BOIN's rule exactly). ``scope="current"`` checks only the current dose (bfboin)."""
 
-    def __init__(self, parent: Rule, cutoff: float, scope: Literal["every", "current"] = "every") -> None:
+    def __init__(self, parent: DoseRule, cutoff: float, scope: Literal["every", "current"] = "every") -> None:
         super().__init__(parent)
         self.cutoff = cutoff
         self.scope = scope
 
-    def eliminated(self, ctx: Context) -> BoolArray:
+    def eliminated(self, ctx: DecisionPoint) -> BoolArray:
         before = self.parent.eliminated(ctx)
         s = ctx.s
         hit = s.dlt >= ctx.cuts.eliminate[s.done]
@@ -45,7 +45,7 @@ class Elimination(Behaviour):
                         f"{self.cutoff}: doses {j + 1}-{s.doses} eliminated")  # fmt: skip
         return before | now
 
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         move = self.parent.evaluate(ctx)
         s = ctx.s
         rows = np.arange(s.rows)
@@ -70,7 +70,7 @@ class Elimination(Behaviour):
                 "doses above; dose 1 eliminated stops the trial"]  # fmt: skip
 
 
-class ExtraSafe(Behaviour):
+class ExtraSafe(DoseBehaviour):
     """R BOIN's ``extrasafe``: at a cohort decision at the lowest dose with n ≥ 3 patients of
     known outcome, stop the trial without an MTD when Pr(p1 > φ | Beta(1 + y, 1 + n − y)) >
     cutoff_eli − offset. R BOIN 2.7.2's get.oc and get.boundary (its stop table starts at n = 3)
@@ -78,11 +78,11 @@ class ExtraSafe(Behaviour):
     than 3") cannot be settled against the BF-BOIN article, whose simulations use no extra-safe
     rule, so R BOIN's rule is kept, and its reference files agree."""
 
-    def __init__(self, parent: Rule, offset: float) -> None:
+    def __init__(self, parent: DoseRule, offset: float) -> None:
         super().__init__(parent)
         self.offset = offset
 
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         move = self.parent.evaluate(ctx)
         s = ctx.s
         n1, y1 = s.done[:, 0], s.dlt[:, 0]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from remission.dosefinding.design import TitrationRule
-from remission.dosefinding.rules.base import Behaviour, Context, Rule
+from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule
 from remission.dosefinding.snapshot import EXPANSION, REGULAR, TITRATION, Move
 
 __all__ = ["Titration"]
 
 
-class Titration(Behaviour):
+class Titration(DoseBehaviour):
     """Accelerated titration (Simon R, Freidlin B, Rubinstein L et al. J Natl Cancer Inst
     1997;89:1138-1147, doi:10.1093/jnci/89.15.1138), restricted to the first ``levels`` doses:
     one patient per dose, each evaluated once the outcome is known. The trigger is the first DLT
@@ -25,18 +25,18 @@ class Titration(Behaviour):
     counting toxicity of later courses (design 4), which a single-infusion cell product does
     not have; so one titration rule covers them."""
 
-    def __init__(self, parent: Rule, rule: TitrationRule, doses: int, cohort_size: int) -> None:
+    def __init__(self, parent: DoseRule, rule: TitrationRule, doses: int, cohort_size: int) -> None:
         super().__init__(parent)
         self.rule = rule
         self.levels = rule.levels if rule.levels is not None else doses
         self.cohort_size = cohort_size
 
-    def first_cohort(self, ctx: Context) -> tuple[int, int]:
+    def first_cohort(self, ctx: DecisionPoint) -> tuple[int, int]:
         if ctx.design.start_dose <= self.levels:
             return TITRATION, 1
         return self.parent.first_cohort(ctx)
 
-    def evaluate(self, ctx: Context) -> Move:
+    def evaluate(self, ctx: DecisionPoint) -> Move:
         s = ctx.s
         titrating = s.cohort_kind == TITRATION
         if not titrating.any():

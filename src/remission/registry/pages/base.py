@@ -172,7 +172,7 @@ _HUMAN_DATE_FORMATS = (
 )
 
 
-def parse_date(text: str | None) -> PartialDate | None:
+def parse_page_date(text: str | None) -> PartialDate | None:
     """ISO ("2025-11" stays a month), "1 February 2026", "Jul 1, 2025", "July 22, 2025"."""
     if not text:
         return None

@@ -16,7 +16,7 @@ from remission.registry.pages.base import (
     conditions_from_text,
     find_nct,
     organization_class,
-    parse_date,
+    parse_page_date,
     parse_sex,
     parse_status,
 )
@@ -44,12 +44,12 @@ class ClinconnectLayout:
             if launched:
                 name = launched.group(1)
                 f["sponsor"] = {"name": name, "agency_class": organization_class(name)}
-                posted = parse_date(launched.group(2))
+                posted = parse_page_date(launched.group(2))
                 if posted:
                     f["first_posted"] = {"value": posted}
             current = _CURRENT.match(line)
             if current:
-                f["retrieved"] = parse_date(current.group(1))
+                f["retrieved"] = parse_page_date(current.group(1))
                 status = parse_status(lines[i + 1]) if i + 1 < len(lines) else None
                 if status:
                     f["overall_status"] = status
@@ -85,8 +85,8 @@ class ClinconnectLayout:
             if "Estimated completion" in timeline and timeline.index("Estimated completion") + 1 < len(timeline)
             else None
         )
-        if completion and parse_date(completion):
-            f["completion_date"] = {"value": parse_date(completion), "type": "ESTIMATED"}
+        if completion and parse_page_date(completion):
+            f["completion_date"] = {"value": parse_page_date(completion), "type": "ESTIMATED"}
         missing = [k for k in ("nct_id", "overall_status", "sponsor", "eligibility", "sites") if not f.get(k)]
         missing += ["phases", "enrollment"] + ([] if "completion_date" in f else ["completion_date"])
         return PageResult(

@@ -16,7 +16,7 @@ from remission.registry.pages.base import (
     PageText,
     organization_class,
     parse_bool,
-    parse_date,
+    parse_page_date,
     parse_phases,
     parse_sex,
     parse_status,
@@ -59,7 +59,7 @@ class MeddataxLayout:
         notes: list[str] = []
         f["brief_title"] = page.nonblank()[0]
         f["nct_id"] = page.inline("NCT ID")
-        updated = parse_date(page.inline("Last Updated"))
+        updated = parse_page_date(page.inline("Last Updated"))
         if updated:
             f["last_update"] = {"value": updated.iso()}
             f["retrieved"] = updated
@@ -74,7 +74,7 @@ class MeddataxLayout:
             ("Primary Completion Date", "primary_completion_date"),
             ("Study Completion Date", "completion_date"),
         ):
-            d = parse_date(page.after(label))
+            d = parse_page_date(page.after(label))
             if d:
                 f[key] = {"value": d.iso()}
         f["brief_summary"] = "\n".join(self.body(page, "Brief Summary")) or None

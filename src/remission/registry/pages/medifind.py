@@ -17,7 +17,7 @@ from remission.registry.pages.base import (
     find_nct,
     organization_class,
     parse_bool,
-    parse_date,
+    parse_page_date,
     parse_phases,
     parse_sex,
     parse_status,
@@ -66,10 +66,10 @@ class MedifindLayout:
         f["conditions"] = conditions_from_text(f["brief_title"], f["brief_summary"])
         f["sites"] = self.sites([x for x in page.section("Locations", _SECTIONS[1:]) if x])
         f["countries"] = list(dict.fromkeys(s["country"] for s in f["sites"] if s.get("country")))
-        start = parse_date(page.inline("Start Date"))
+        start = parse_page_date(page.inline("Start Date"))
         if start:
             f["start_date"] = {"value": start}
-        end = parse_date(page.inline("Estimated Completion Date"))
+        end = parse_page_date(page.inline("Estimated Completion Date"))
         if end:
             f["completion_date"] = {"value": end, "type": "ESTIMATED"}
         target = re.match(r"(\d+)", page.inline("Target number of participants") or "")

@@ -15,7 +15,7 @@ from remission.registry.pages.base import (
     PageText,
     organization_class,
     parse_age_range,
-    parse_date,
+    parse_page_date,
     parse_phases,
     parse_sex,
     parse_status,
@@ -81,9 +81,9 @@ class TrialxLayout:
             rest = details[nct_at + 1 :]
             if rest:
                 f["sponsor"] = {"name": rest[0], "agency_class": organization_class(rest[0])}
-            if len(rest) > 1 and parse_date(rest[1]):
+            if len(rest) > 1 and parse_page_date(rest[1]):
                 # The listing shows one unlabelled date beside the sponsor: the study's start.
-                f["start_date"] = {"value": parse_date(rest[1])}
+                f["start_date"] = {"value": parse_page_date(rest[1])}
         missing = [k for k in ("nct_id", "overall_status", "eligibility", "sponsor", "conditions") if not f.get(k)]
         missing.append("sites")  # the page shows a contact form, not the study's sites
         notes = ["the unlabelled date in 'Study details' was read as the start date"] if "start_date" in f else []

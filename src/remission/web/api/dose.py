@@ -16,7 +16,7 @@ from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.next_action import next_action
 from remission.dosefinding.patients import parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import read_protocol
-from remission.dosefinding.simulation import simulate as run_simulation
+from remission.dosefinding.simulation import simulate
 from remission.dosefinding.summary import assumed_summary, boundaries_summary, mtd_summary, next_summary, oc_summary
 from remission.dosefinding.trace import TraceLines
 from remission.services.dosing import load_dose_protocol, resolve_case, resolve_design
@@ -100,7 +100,7 @@ def next_dose(body: NextIn) -> Any:
 
 
 @router.post("/simulate", response_model=SimulateOut)
-def simulate(body: SimulateIn) -> Any:
+def simulate_endpoint(body: SimulateIn) -> Any:
     """Operating characteristics by simulation of a bundled protocol, a preset (boin, bf-boin,
     atd-bf-boin, 3+3) or a design object, with ``options`` overriding values by the command
     line's option names; ``trace`` returns every decision point of up to 100 trials."""
@@ -113,7 +113,7 @@ def simulate(body: SimulateIn) -> Any:
         if body.trace and body.trials > 100:
             raise DoseFindingError("trace: at most 100 trials")
         lines = TraceLines() if body.trace else None
-        oc = run_simulation(design, model, body.trials, body.seed, body.calendar, lines)
+        oc = simulate(design, model, body.trials, body.seed, body.calendar, lines)
     except DoseFindingError as exc:
         raise _refused(exc) from None
     return {**oc_summary(oc), "trial": None if protocol is None else protocol.trial.id,

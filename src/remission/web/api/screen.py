@@ -32,7 +32,7 @@ def _profile(data: Any) -> Profile | JSONResponse:
 
 
 @router.post("/screen", responses={422: {"description": "Invalid profile"}})
-def screen(
+def screen_endpoint(
     registry: RegistryDep,
     profile: ProfileBody,
     trial: Annotated[list[str] | None, Query(description="Only these trials (repeatable).")] = None,
