@@ -80,3 +80,11 @@ def test_igg4rd_urgent_doubles_and_bounds(organs: dict[str, dict[str, object]], 
 def test_ecog_falls_as_karnofsky_rises(a: int, b: int) -> None:
     low, high = sorted((10 * a, 10 * b))
     assert score("ecog", {"karnofsky": low})["ecog"] >= score("ecog", {"karnofsky": high})["ecog"]
+
+
+def test_itas_a_bands_and_igg4_version_say_what_they_are() -> None:
+    # No primary source of the ITAS-A bands could be read; the 2018 IgG4-RD RI could not be sourced.
+    got = score("itas2010", {"items_present": ["headache"], "esr_mm_h": 10})
+    assert got["details"]["itas_a_bands"].startswith("unverified")
+    got = score("igg4rd_ri", {"organs": {"pancreas": {"activity": 1}}, "serum_igg4": 0})
+    assert got["details"]["version"].startswith("2012")

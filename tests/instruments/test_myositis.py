@@ -107,11 +107,31 @@ def test_iim_tabulated_cut_off() -> None:
     assert (got["result"], got["category"]) == ("not_met", "possible")
 
 
+def test_iim_without_rash_needs_biopsy_features() -> None:
+    # The clinical review's case: anti-Jo-1 (3.9) + raised CK (1.3) + onset at 45 (2.1) + proximal upper
+    # weakness (0.7) = 8.0 without biopsy, "definite" by score, but no heliotrope rash, Gottron's papules
+    # or sign: the authors' calculator classifies such a patient only with muscle biopsy features.
+    items = ["anti_jo1", "elevated_ck_ldh_ast_or_alt", "weakness_proximal_upper_symmetric"]
+    got = iim(items)
+    assert got["score"] == pytest.approx(8.0)
+    assert (got["result"], got["category"], got["subgroup"]) == ("not_met", "biopsy_required", None)
+    # A biopsy without any of its four features does not open it either; with one it does:
+    # 3.8 + 1.4 + 2.2 + 0.7 = 8.1 with biopsy, + perimysial infiltrate 1.2 = 9.3 ≥ 8.7: definite.
+    assert iim(items, biopsy=True)["category"] == "biopsy_required"
+    got = iim([*items, "biopsy_perimysial_or_perivascular_infiltrate"], biopsy=True)
+    assert got["score"] == pytest.approx(9.3)
+    assert (got["result"], got["category"]) == ("met", "definite")
+
+
 def test_iim_subgroups() -> None:
-    # Anti-Jo-1 (3.9) + age 45 (2.1) = 6.0, no rash: polymyositis unless IBM features.
-    assert iim(["anti_jo1"])["subgroup"] is None  # finger flexor weakness not known
-    assert iim(["anti_jo1"], finger_flexor_weakness_no_treatment_response=False)["subgroup"] == "polymyositis_including_imnm"
-    assert iim(["anti_jo1"], finger_flexor_weakness_no_treatment_response=True)["subgroup"] == "inclusion_body_myositis"
+    # With biopsy: anti-Jo-1 (3.8) + age 45 (2.2) + endomysial infiltrate (1.7) = 7.7 ≥ 6.7, no rash:
+    # polymyositis unless IBM features.
+    pm = ["anti_jo1", "biopsy_endomysial_infiltrate"]
+    assert iim(pm, biopsy=True)["subgroup"] is None  # finger flexor weakness not known
+    assert iim(pm, biopsy=True, finger_flexor_weakness_no_treatment_response=False)["subgroup"] == (
+        "polymyositis_including_imnm")  # fmt: skip
+    assert iim(pm, biopsy=True, finger_flexor_weakness_no_treatment_response=True)["subgroup"] == (
+        "inclusion_body_myositis")  # fmt: skip
     # Rash without weakness: amyopathic DM. Heliotrope 3.1 + Gottron's sign 3.3 + age 2.1 = 8.5.
     assert iim(["heliotrope_rash", "gottron_sign"])["subgroup"] == "amyopathic_dermatomyositis"
     # Onset at 10: no age points; heliotrope 3.1 + Gottron's sign 3.3 = 6.4 → juvenile DM.
@@ -126,8 +146,9 @@ def test_iim_with_biopsy_and_unknowns() -> None:
     assert (got["result"], got["subgroup"]) == ("met", "inclusion_body_myositis")
     with pytest.raises(InstrumentError, match="biopsy items without muscle_biopsy"):
         iim(["biopsy_rimmed_vacuoles"])
-    # Age unknown: anti-Jo-1 alone is 3.9, with onset at ≥ 40 it would be 6.0.
-    assert iim(["anti_jo1"], age=None)["result"] == "cannot_tell"
+    # Age unknown: Gottron's sign (3.3) + legs proximal weaker (0.9) = 4.2 before 18, 6.3 from 40.
+    assert iim(["gottron_sign", "legs_proximal_weaker_than_distal"], age=None)["result"] == "cannot_tell"
+    assert iim(["anti_jo1"], age=None)["result"] == "not_met"  # no rash and no biopsy: never classified
     assert iim(["anti_jo1"], missing=["heliotrope_rash"], age=10)["result"] == "cannot_tell"  # 3.9 + 3.1 = 7.0
 
 
@@ -138,3 +159,20 @@ def test_iim_more_items_never_lower_probability(items: set[str], age: float) -> 
         more = iim(sorted(items | {extra}), age=age)
         assert more["probability"] >= got["probability"]
         assert got["result"] != "met" or more["result"] == "met"
+
+
+def test_tis_uses_the_most_abnormal_enzyme() -> None:
+    # CK 1,800 U/L at baseline with ULN 200 (9 × ULN) against aldolase 15 with ULN 7.5 (2 × ULN): CK is
+    # the most abnormal and is the measure. CK falls to 1,260: (1800 − 1260) / 1800 = 30 % → > 25-40 %
+    # band, 7.5 points (Aggarwal 2017, Table 3); aldolase's 60 % fall would have given 7.5 too, so the
+    # follow-up of CK at 1,530 (15 %, band > 5-15: 2.5 points) shows which one was used.
+    core = {"physician_global_0_10": None, "patient_global_0_10": None, "mmt8": None, "haq_0_3": None,
+            "enzyme_u_l": None, "extramuscular_0_10": None}  # fmt: skip
+    enzymes = {"ck": {"baseline": 1800, "followup": 1530, "uln": 200},
+               "aldolase": {"baseline": 15, "followup": 6, "uln": 7.5}}  # fmt: skip
+    got = score("myositis_tis_2016", {"baseline": core, "followup": core, "enzymes": enzymes})
+    assert got["details"]["enzyme"] == "ck"
+    assert got["details"]["absolute_percent_change"]["enzyme"] == pytest.approx(15.0)
+    assert got["details"]["points"]["enzyme"] == 2.5
+    with pytest.raises(InstrumentError, match="give enzymes or enzyme_u_l, not both"):
+        score("myositis_tis_2016", {"baseline": {**core, "enzyme_u_l": 100}, "followup": core, "enzymes": enzymes})

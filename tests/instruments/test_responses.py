@@ -91,3 +91,24 @@ def test_aav_2022_missing_features() -> None:
     # Only hearing loss (1) with pauci-immune GN unknown (+1 GPA, +3 MPA): nothing can reach 5.
     got = aav(["hearing_loss"], ["pauci_immune_gn"])
     assert (got["gpa"], got["mpa"], got["egpa"], got["result"]) == (False, False, False, "not_met")
+
+
+def test_bvas_creatinine_bands_only_at_the_first_assessment() -> None:
+    # BVAS v3 rule 4: the bands are scored only on the first visit; later the > 30 % rise is the item.
+    band = {"items_present": ["creatinine_250_499_umol"], "all_persistent": False}
+    assert score("bvas_v3", {**band, "first_assessment": True})["bvas_v3"] == 6
+    with pytest.raises(InstrumentError, match=r"scored only at the first assessment \(BVAS v3 rule 4\)"):
+        score("bvas_v3", {**band, "first_assessment": False})
+    later = {"items_present": ["rise_creatinine_gt30pct_or_fall_crcl_gt25pct"], "all_persistent": False,
+             "first_assessment": False}  # fmt: skip
+    assert score("bvas_v3", later)["bvas_v3"] == 6
+    # Not stated: scored as at a first assessment, and the result says so.
+    assert "first_assessment not stated" in score("bvas_v3", band)["details"]["note"]
+
+
+def test_bvas_starred_items_refused_with_the_persistent_box() -> None:
+    # Rule 5: items marked * always mean new or worse disease.
+    for item in ("sudden_visual_loss", "nodules_or_cavities", "rise_creatinine_gt30pct_or_fall_crcl_gt25pct"):
+        with pytest.raises(InstrumentError, match=rf"{item}: not compatible with persistent disease"):
+            score("bvas_v3", {"items_present": [item, "myalgia"], "all_persistent": True})
+    assert score("bvas_v3", {"items_present": ["sudden_visual_loss"], "all_persistent": False})["bvas_v3"] == 6

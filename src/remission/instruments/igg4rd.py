@@ -1,4 +1,14 @@
-"""IgG4-related disease: the IgG4-RD Responder Index."""
+"""IgG4-related disease: the IgG4-RD Responder Index, 2012 version.
+
+The 2018 validated index (Wallace ZS et al., "An international multi-specialty validation study
+of the IgG4-related disease responder index", ACR 2018 abstract; Arthritis Care Res 2018)
+assesses 25 domains (24 organ sites and constitutional symptoms) and weights "urgent"
+manifestations and those worse despite treatment more. What could be read of it gives neither
+the 24 sites nor the weights, and a trial that used a 0-4 organ scale (NCT01584388: 3 new or
+recurrent off treatment, 4 worse despite treatment, urgent doubled) does not say it is that
+index; so the 2012 index is what is implemented here, named as such in every result
+(``details.version``), until the 2018 form can be read.
+"""
 
 from __future__ import annotations
 
@@ -58,5 +68,6 @@ def igg4rd_ri(x: Igg4rdRiInput) -> Igg4rdRiResult:
             "points": points,
             "activity": {n: ACTIVITY[o.activity] for n, o in x.organs.items()},
             "damage": sorted(n for n, o in x.organs.items() if o.damage),
+            "version": "2012 (Carruthers 2012); the 2018 validated index is not implemented",
         },
     )

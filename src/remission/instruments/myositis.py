@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from remission.instruments.base import (
     ClassificationResult,
@@ -98,11 +98,33 @@ class CoreSet(InstrumentInput):
     extramuscular_0_10: float | None = Field(ge=0, le=10)
 
 
+ENZYMES = ("ck", "aldolase", "ldh", "ast", "alt")
+
+
+class EnzymeValues(InstrumentInput):
+    baseline: float = Field(ge=0, le=1_000_000)
+    followup: float = Field(ge=0, le=1_000_000)
+    uln: float = Field(gt=0, le=100_000, description="the laboratory's upper limit of normal, same unit")
+
+
 class TisInput(InstrumentInput):
     baseline: CoreSet
     followup: CoreSet
     mmt8_max: Literal[80, 150] = 80
     population: Literal["adult", "juvenile"] = "adult"
+    enzymes: dict[str, EnzymeValues] | None = Field(
+        default=None, description="Every muscle enzyme measured (ck, aldolase, ldh, ast, alt) with its upper limit "
+        "of normal: the most abnormal one at baseline is the core set measure (then enzyme_u_l stays null)")
+
+    @model_validator(mode="after")
+    def _one_enzyme_input(self) -> TisInput:
+        if self.enzymes is not None:
+            known_names(list(self.enzymes), ENZYMES, "enzymes")
+            if not self.enzymes:
+                raise ValueError("enzymes: give at least one enzyme, or leave it null")
+            if self.baseline.enzyme_u_l is not None or self.followup.enzyme_u_l is not None:
+                raise ValueError("give enzymes or enzyme_u_l, not both")
+        return self
 
 
 class TisResult(InstrumentResult):
@@ -122,7 +144,16 @@ def myositis_tis(x: TisInput) -> TisResult:
     and extramuscular activity scales, 80 or 150 for MMT-8, 3 for HAQ); the muscle enzyme,
     which has no fixed range, uses its relative change from baseline. Worsening scores 0.
     Improvement: adults minimal ≥ 20, moderate ≥ 40, major ≥ 60; juvenile DM ≥ 30, ≥ 45, ≥ 70.
-    A missing measure leaves the score unknown unless the band is settled without it."""
+    A missing measure leaves the score unknown unless the band is settled without it.
+
+    The enzyme measure is "the most abnormal serum muscle enzyme" (the paper's Table 3; the IMACS
+    calculator takes every enzyme with its upper limit of normal). Given ``enzymes``, the one
+    furthest above its upper limit at baseline (the largest baseline / ULN) is used, as the
+    calculator does; its relative change is the same whether computed in U/L or in multiples of
+    the ULN (the ULN cancels). The calculator's own formula could not be read here: a calculator
+    that measured the change in multiples of ULN above normal, or capped a normal follow-up at
+    the ULN, would differ for enzymes that end within the normal range. With ``enzyme_u_l`` the
+    caller has chosen the enzyme."""
     ranges = {"physician_global_0_10": 10.0, "patient_global_0_10": 10.0, "mmt8": float(x.mmt8_max),
               "haq_0_3": 3.0, "extramuscular_0_10": 10.0}  # fmt: skip
     measures = {"physician_global_0_10": "physician_global", "patient_global_0_10": "patient_global",
@@ -131,8 +162,13 @@ def myositis_tis(x: TisInput) -> TisResult:
     changes: dict[str, float] = {}
     points: dict[str, float] = {}
     missing: list[str] = []
+    chosen = None
+    if x.enzymes is not None:
+        chosen = max(sorted(x.enzymes), key=lambda name: x.enzymes[name].baseline / x.enzymes[name].uln)  # type: ignore[index]
     for field, measure in measures.items():
         before, after = getattr(x.baseline, field), getattr(x.followup, field)
+        if field == "enzyme_u_l" and chosen is not None and x.enzymes is not None:
+            before, after = x.enzymes[chosen].baseline, x.enzymes[chosen].followup
         if field == "mmt8" and max(before or 0, after or 0) > x.mmt8_max:
             raise ValueError(f"mmt8 above mmt8_max = {x.mmt8_max}")
         if before is None or after is None:
@@ -154,7 +190,8 @@ def myositis_tis(x: TisInput) -> TisResult:
         total_improvement_score=None if missing else known,
         improvement=low if low == high else None,
         details={"absolute_percent_change": changes, "points": points, "missing": missing,
-                 "thresholds": dict(zip(names[1:], thresholds, strict=True))},
+                 "thresholds": dict(zip(names[1:], thresholds, strict=True)),
+                 **({} if chosen is None else {"enzyme": chosen})},
     )  # fmt: skip
 
 
@@ -205,7 +242,7 @@ class Iim2017Input(InstrumentInput):
 class Iim2017Result(ClassificationResult):
     score: float
     probability: float
-    category: Literal["definite", "probable", "possible", "not_iim"]
+    category: Literal["definite", "probable", "possible", "not_iim", "biopsy_required"]
     subgroup: str | None
 
 
@@ -231,7 +268,15 @@ def iim_2017(x: Iim2017Input) -> Iim2017Result:
     classified cases: onset before 18 with a typical rash is juvenile DM, without it juvenile IIM
     other than JDM; from 18, a typical rash with weakness is DM, without weakness amyopathic
     DM; without a rash, finger flexor weakness not responding to treatment or rimmed vacuoles
-    is inclusion body myositis, otherwise polymyositis (including IMNM)."""
+    is inclusion body myositis, otherwise polymyositis (including IMNM).
+
+    Without heliotrope rash, Gottron's papules or Gottron's sign, a patient is classified only
+    with muscle biopsy features: the authors' calculator (Karolinska, imm.ki.se, "iim"
+    instructions: "If heliotrope rash, Gottron's papules or Gottron's sign are not present, then
+    muscle biopsy features should be present to classify a patient as an IIM case"; the paper
+    recommends a biopsy for patients without these rashes). Such a patient whose score reaches a
+    band is ``biopsy_required``, not classified; with a biopsy, at least one of its four features
+    must be present."""
     disjoint(x.items_present, x.missing, "items")
     biopsy_items = {i for i in (*x.items_present, *x.missing) if i.startswith("biopsy_")}
     if biopsy_items and not x.muscle_biopsy:
@@ -242,8 +287,11 @@ def iim_2017(x: Iim2017Input) -> Iim2017Result:
 
     possible, probable, definite = IIM_CUTS[column]
 
+    def entry(items: frozenset[str]) -> bool:
+        return bool(items & SKIN) or (x.muscle_biopsy and any(i.startswith("biopsy_") for i in items))
+
     def classified(items: frozenset[str], onset: float | None = age) -> bool:
-        return _iim_score(items, onset, column) >= probable
+        return entry(items) and _iim_score(items, onset, column) >= probable
 
     missing = list(x.missing)
     if age is None:
@@ -255,8 +303,11 @@ def iim_2017(x: Iim2017Input) -> Iim2017Result:
         result = verdict(classified, present, missing)
     score = _iim_score(present, age, column)
     probability = _iim_probability(score, column)
-    band = ("definite" if score >= definite else "probable" if score >= probable
-            else "possible" if score >= possible else "not_iim")  # fmt: skip
+    band: Literal["definite", "probable", "possible", "not_iim", "biopsy_required"] = (
+        "definite" if score >= definite else "probable" if score >= probable
+        else "possible" if score >= possible else "not_iim")  # fmt: skip
+    if band != "not_iim" and not entry(present):
+        band = "biopsy_required"
     return Iim2017Result(
         score=score,
         probability=round(probability, 4),

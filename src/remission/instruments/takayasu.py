@@ -6,6 +6,18 @@ worse within the last 3 months and attributed to active arteritis are scored. Th
 cardiovascular headings (bruits, pulse inequality, new loss of pulses, claudication) carry the
 arterial sites where the feature was found, each site one of the 44 items; a site is entered
 only with its heading.
+
+What was checked (the paper's full text and form could not be read here; its abstract could):
+the 44 items are the 19 headings below and the 25 arterial sites (19 + 25 = 44, and the 8
+cardiovascular headings + 25 sites = 33 cardiovascular items, as the abstract counts), so each
+site scores 1 on top of its heading and the maximum is 7 × 2 + 37 × 1 = 51. A calculator that
+scores the headings only (maximum 26) has 19 items, which contradicts the paper's count. The
+seven items weighted 2 are all headings (diastolic BP > 90, stroke, bruits, pulse inequality,
+new loss of pulses, claudication, carotidynia).
+
+ITAS-A: the paper says only that ITAS-A "also included graded scores for ESR/CRP". No primary
+source of the bands could be found; the bands below agree with one independent calculator and
+are reported as unverified in every result (``details.itas_a_bands``).
 """
 
 from __future__ import annotations
@@ -75,5 +87,6 @@ def itas2010(x: Itas2010Input) -> Itas2010Result:
         itas2010=total,
         itas_a_esr=None if esr is None else total + int(esr),
         itas_a_crp=None if crp is None else total + int(crp),
-        details={"points": points, "esr_points": esr and int(esr), "crp_points": crp and int(crp)},
+        details={"points": points, "esr_points": esr and int(esr), "crp_points": crp and int(crp),
+                 "itas_a_bands": "unverified: no primary source of the ESR/CRP bands was found"},
     )

@@ -3,7 +3,7 @@ for GPA, MPA and EGPA."""
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from remission.instruments.base import (
     ClassificationResult,
@@ -17,7 +17,8 @@ from remission.instruments.base import (
 
 # Mukhtyar C et al. Ann Rheum Dis 2009;68:1827-1832, doi:10.1136/ard.2008.101279 (the BVAS v3
 # form): per section, (max if all persistent, max if new/worse) and each item's
-# (persistent, new/worse) value. 0 persistent = an item scored only when new or worse.
+# (persistent, new/worse) value. 0 persistent = an item marked * on the glossary, "not compatible
+# with persistent disease" (rule 5). What was checked, and against what, is in bvas_v3's docstring.
 BVAS_V3: dict[str, tuple[tuple[int, int], dict[str, tuple[int, int]]]] = {
     "general": ((2, 3), {"myalgia": (1, 1), "arthralgia_arthritis": (1, 1), "fever_ge_38": (2, 2),
                          "weight_loss_ge_2kg": (2, 2)}),
@@ -48,11 +49,18 @@ BVAS_V3: dict[str, tuple[tuple[int, int], dict[str, tuple[int, int]]]] = {
 }  # fmt: skip
 BVAS_ITEMS = {item: (section, values) for section, (_, items) in BVAS_V3.items() for item, values in items.items()}
 CREATININE_BANDS = {"creatinine_125_249_umol", "creatinine_250_499_umol", "creatinine_ge_500_umol"}
+CREATININE_RISE = "rise_creatinine_gt30pct_or_fall_crcl_gt25pct"
+NEW_OR_WORSE_ONLY = frozenset(item for item, (_, values) in BVAS_ITEMS.items() if values[0] == 0)
 
 
 class BvasInput(InstrumentInput):
     items_present: list[str]
     all_persistent: bool
+    first_assessment: bool | None = Field(
+        default=None,
+        description="The form's 'Is this the patient's first assessment?'; null: not stated (the creatinine "
+        "bands are then scored as at a first assessment, and the result says so).",
+    )
 
     @field_validator("items_present")
     @classmethod
@@ -61,6 +69,18 @@ class BvasInput(InstrumentInput):
         if len(CREATININE_BANDS & set(names)) > 1:
             raise ValueError("only one creatinine band can be ticked: " + ", ".join(sorted(CREATININE_BANDS)))
         return names
+
+    @model_validator(mode="after")
+    def _rules(self) -> BvasInput:
+        bands = sorted(CREATININE_BANDS & set(self.items_present))
+        if bands and self.first_assessment is False:
+            raise ValueError(f"{bands[0]}: the serum creatinine bands are scored only at the first assessment "
+                             f"(BVAS v3 rule 4); at a later assessment use {CREATININE_RISE}")  # fmt: skip
+        starred = sorted(NEW_OR_WORSE_ONLY & set(self.items_present))
+        if starred and self.all_persistent:
+            raise ValueError(f"{', '.join(starred)}: not compatible with persistent disease (BVAS v3 rule 5: "
+                             "items marked * always mean new or worse disease); untick all_persistent or the item")
+        return self
 
 
 class BvasResult(InstrumentResult):
@@ -71,14 +91,31 @@ def bvas_v3(x: BvasInput) -> BvasResult:
     """BVAS v3: each item scores its persistent value when all disease is persistent (the
     PERSISTENT box) and its new/worse value otherwise; each section is capped at its maximum;
     the total is the sum of the sections, 0-63 (0-33 when persistent). Mukhtyar C et al., Ann
-    Rheum Dis 2009;68:1827-1832, doi:10.1136/ard.2008.101279."""
+    Rheum Dis 2009;68:1827-1832, doi:10.1136/ard.2008.101279, and its glossary's rules for
+    scoring: the serum creatinine bands are scored only at the first assessment (rule 4; the
+    form: "can only be scored on the first assessment"), so at a later one they are refused and
+    the > 30 % rise in creatinine (or > 25 % fall in clearance) is the item to use; items marked *
+    are not compatible with persistent disease (rule 5) and are refused with the PERSISTENT box.
+
+    What was checked (a copy of the form, the glossary's first sections, the BVAS 2003 glossary
+    and public calculators; the printed form itself could not be read): the rules above; the
+    56 items and their names in every section, ENT, abdominal, renal and nervous system
+    included; the totals 33 and 63; and the weights of the general, cutaneous, mucous membranes /
+    eyes, chest and cardiovascular items. The weights of the ENT, abdominal, renal and nervous
+    system items and those sections' maxima (3/6, 4/9, 6/12, 6/9, which sum with the others to
+    33/63) could not be read from a source here; they are the reference file's, and the
+    creatinine bands' new/worse weights (4, 6, 8) are the least certain of them: an earlier
+    BVAS gave 4, 5, 6."""
     column = 0 if x.all_persistent else 1
     raw: dict[str, int] = {}
     for item in x.items_present:
         section, values = BVAS_ITEMS[item]
         raw[section] = raw.get(section, 0) + values[column]
     sections = {s: min(v, BVAS_V3[s][0][column]) for s, v in raw.items()}
-    return BvasResult(bvas_v3=sum(sections.values()), details={"sections": sections, "raw": raw})
+    details: dict[str, object] = {"sections": sections, "raw": raw}
+    if x.first_assessment is None and CREATININE_BANDS & set(x.items_present):
+        details["note"] = "first_assessment not stated: the creatinine band is scored as at a first assessment"
+    return BvasResult(bvas_v3=sum(sections.values()), details=details)
 
 
 # Item weights and thresholds of the three 2022 ACR/EULAR papers (see aav_2022).
