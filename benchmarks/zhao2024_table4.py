@@ -15,22 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from remission.dosefinding.design import DoseDesign
 from remission.dosefinding.simulation import PatientModel, simulate
+from remission.dosefinding.summary import relative_to_mtd
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bf_boin_paper" / "zhao2024.json"
 METRICS = ("correct_selection_percent", "over_selection_percent", "patients_below", "patients_at", "patients_over",
            "patients_total", "duration_months")  # fmt: skip
-
-
-def row_figures(oc: Any, mtd: int) -> dict[str, float | None]:
-    sel, pts = oc.selection_percent, oc.patients_per_dose
-    return {"correct_selection_percent": sel[mtd - 1], "over_selection_percent": sum(sel[mtd:]) if mtd < 5 else None,
-            "patients_below": sum(pts[: mtd - 1]) if mtd > 1 else None, "patients_at": pts[mtd - 1],
-            "patients_over": sum(pts[mtd:]) if mtd < 5 else None, "patients_total": oc.mean_sample_size,
-            "duration_months": oc.duration_months}  # fmt: skip
 
 
 def main() -> None:
@@ -52,7 +44,7 @@ def main() -> None:
         response = s["p_response"] if backfill else None
         model = PatientModel(truth=s["p_dlt"], response=response, accrual_per_month=accrual)
         oc = simulate(design, model, args.trials, seed=args.seed, calendar=True)
-        ours = row_figures(oc, s["mtd_dose"])
+        ours = relative_to_mtd(oc, s["mtd_dose"])
         within = all(published.get(k) is None or abs((ours[k] or 0) - published[k]) <= t for k, t in tolerance.items())
         lines.append({"benchmark": "zhao2024_table4", "method": method, "table": table, "scenario": s["scenario"],
                       "ours": {k: None if v is None else round(v, 2) for k, v in ours.items()},

@@ -12,20 +12,13 @@ from typing import Any
 import pytest
 
 from remission.dosefinding.design import DoseDesign
-from remission.dosefinding.simulation import OperatingCharacteristics, PatientModel, simulate
+from remission.dosefinding.simulation import PatientModel, simulate
+from remission.dosefinding.summary import relative_to_mtd
 from tests.conftest import SHARED
 
 REF = json.loads((SHARED / "reference" / "bf_boin_paper" / "zhao2024.json").read_text())
 SCENARIOS = {s["scenario"]: s for s in REF["scenarios"]}
 TOLERANCE = {k: v for k, v in REF["tolerance"].items() if k != "note"}
-
-
-def metrics(oc: OperatingCharacteristics, mtd: int) -> dict[str, float | None]:
-    sel, pts = oc.selection_percent, oc.patients_per_dose
-    return {"correct_selection_percent": sel[mtd - 1], "over_selection_percent": sum(sel[mtd:]) if mtd < 5 else None,
-            "patients_below": sum(pts[:mtd - 1]) if mtd > 1 else None, "patients_at": pts[mtd - 1],
-            "patients_over": sum(pts[mtd:]) if mtd < 5 else None, "patients_total": oc.mean_sample_size,
-            "duration_months": oc.duration_months}  # fmt: skip
 
 
 def check(published: dict[str, Any], got: dict[str, float | None]) -> None:
@@ -45,7 +38,7 @@ def design(stay: bool, backfill: bool) -> DoseDesign:
 def test_bf_boin_rows(row: dict[str, Any]) -> None:
     s = SCENARIOS[row["scenario"]]
     oc = simulate(design(True, True), PatientModel(truth=s["p_dlt"], response=s["p_response"]), 10_000, seed=2024)
-    check(row, metrics(oc, s["mtd_dose"]))
+    check(row, relative_to_mtd(oc, s["mtd_dose"]))
 
 
 @pytest.mark.parametrize("row", REF["boin_published"], ids=lambda r: f"BOIN {r['table']} s{r['scenario']}")
@@ -53,16 +46,16 @@ def test_boin_rows(row: dict[str, Any]) -> None:
     s = SCENARIOS[row["scenario"]]
     model = PatientModel(truth=s["p_dlt"], accrual_per_month=row["accrual_per_month"])
     oc = simulate(design(row["stay_on_1_of_3"], False), model, 10_000, seed=2024, calendar=True)
-    check(row, metrics(oc, s["mtd_dose"]))
+    check(row, relative_to_mtd(oc, s["mtd_dose"]))
 
 
 def test_backfilling_adds_patients_below_the_mtd_and_no_risk() -> None:
     # The article's message, scenario 3: backfilling treats more patients below the MTD, keeps the
     # correct selection at least as high, and treats no more patients above the MTD.
     s = SCENARIOS[3]
-    with_bf = metrics(simulate(design(True, True), PatientModel(truth=s["p_dlt"], response=s["p_response"]),
+    with_bf = relative_to_mtd(simulate(design(True, True), PatientModel(truth=s["p_dlt"], response=s["p_response"]),
                                10_000, seed=5), 3)  # fmt: skip
-    without = metrics(simulate(design(True, False), PatientModel(truth=s["p_dlt"]), 10_000, seed=5, calendar=True), 3)
+    without = relative_to_mtd(simulate(design(True, False), PatientModel(truth=s["p_dlt"]), 10_000, seed=5, calendar=True), 3)
     assert with_bf["patients_below"] is not None and without["patients_below"] is not None
     assert with_bf["patients_below"] > without["patients_below"] + 4
     assert with_bf["correct_selection_percent"] >= without["correct_selection_percent"] - 1  # type: ignore[operator]

@@ -299,7 +299,8 @@ def simulate_command(
     except ValueError as exc:  # the case's own fields (truth, response, ...)
         raise fail(_case_error(exc), 2) from None
     if as_json:
-        print_json({**oc_summary(oc), "trial": None if protocol is None else protocol.trial.id,
+        trial = None if protocol is None else protocol.trial.id
+        print_json({**oc_summary(oc, model.truth, design.target), "trial": trial,
                     "design": design.model_dump(mode="json"), "assumed": assumed_summary(design)})  # fmt: skip
         return
     label = f"{protocol.trial.id} (protocol)" if protocol is not None else (design_name or DesignName.BOIN).value

@@ -13,7 +13,7 @@ from remission.dosefinding.next_action import NextAction
 from remission.dosefinding.protocol import DoseProtocol
 from remission.dosefinding.simulation import OperatingCharacteristics
 
-__all__ = ["assumed_summary", "boundaries_summary", "mtd_summary", "next_summary", "oc_summary"]
+__all__ = ["assumed_summary", "boundaries_summary", "mtd_summary", "next_summary", "oc_summary", "relative_to_mtd"]
 
 
 def boundaries_summary(table: DecisionTable, upto: int) -> dict[str, Any]:
@@ -68,9 +68,34 @@ def next_summary(protocol: DoseProtocol, result: NextAction) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def oc_summary(oc: OperatingCharacteristics) -> dict[str, Any]:
+def relative_to_mtd(oc: OperatingCharacteristics, mtd: int) -> dict[str, float | None]:
+    """The figures around the true MTD (1-based), in the layout of the BF-BOIN article's Table 4
+    (Zhao 2024): % selecting it, % selecting a dose above it, mean patients below, at and above
+    it, in total, and the mean duration; None where there is no dose below or above."""
+    sel, pts = oc.selection_percent, oc.patients_per_dose
+    top = len(sel)
+    return {
+        "correct_selection_percent": sel[mtd - 1],
+        "over_selection_percent": sum(sel[mtd:]) if mtd < top else None,
+        "patients_below": sum(pts[: mtd - 1]) if mtd > 1 else None,
+        "patients_at": pts[mtd - 1],
+        "patients_over": sum(pts[mtd:]) if mtd < top else None,
+        "patients_total": oc.mean_sample_size,
+        "duration_months": oc.duration_months,
+    }
+
+
+def oc_summary(
+    oc: OperatingCharacteristics, truth: tuple[float, ...] = (), target: float | None = None
+) -> dict[str, Any]:
+    """The operating characteristics as JSON; with the truth and the target, and one dose whose
+    true rate is the target, also the figures around that MTD (``relative_to_mtd``)."""
     result = asdict(oc)
     for key in ("duration_months", "backfill_per_dose", "overdose60_percent", "overdose80_percent"):
         if result[key] is None:
             del result[key]
+    at_target = [j + 1 for j, p in enumerate(truth) if target is not None and abs(p - target) < 1e-12]
+    if len(at_target) == 1:
+        result["true_mtd"] = at_target[0]
+        result["relative_to_mtd"] = relative_to_mtd(oc, at_target[0])
     return result

@@ -111,56 +111,48 @@ class Trials:
     def capacity(self) -> int:
         return int(self.p_dose.shape[0])
 
-    def _window(self, rows: Rows, lo: IntArray) -> tuple[IntArray, IntArray, NDArray[np.bool_]] | None:
-        """The flat positions of the patients from ``lo`` to the last one, per row (padded), and
-        which of them exist; None when no row has any."""
+    def _catch_up(self, rows: Rows, lo: IntArray, days: NDArray[np.int32], flags: NDArray[np.bool_],
+                  limit: IntArray) -> tuple[IntArray, IntArray]:  # fmt: skip
+        """The patients of ``rows`` whose ``days`` (an outcome's, a response's) have come by
+        ``limit`` and whose ``flags`` are not set yet: set them, move ``lo`` (every patient before
+        it is flagged) past the leading flagged ones, and return their trials and flat positions.
+        Only the patients from ``lo`` on are looked at: the few whose day may still be to come."""
         sel = _sel(rows)
         start, end = lo[sel], self.count[sel]
         width = int((end - start).max(initial=0))
         if width == 0:
-            return None
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         ids = np.arange(self.rows) if rows is None else rows
         offset = start[:, None] + np.arange(width)[None, :]
         valid = offset < end[:, None]
         flat = np.minimum(offset, self.capacity - 1) * self.rows + ids[:, None]
-        return ids, flat, valid
+        flagged = flags.ravel()[flat]
+        new = valid & ~flagged & (days.ravel()[flat] <= limit[:, None])
+        r, k = np.nonzero(new)
+        where = flat[r, k]
+        flags.ravel()[where] = True
+        lo[ids] += np.cumprod((flagged | new) & valid, axis=1).sum(axis=1)
+        return ids[r], where
 
     def advance(self, rows: Rows, day: IntArray) -> None:
         """Count the outcomes and responses of ``rows`` known by ``day`` (per row) and not yet counted."""
         self.day[_sel(rows)] = day
-        limit = day[:, None]
-        window = self._window(rows, self.lo_outcome)
-        if window is not None:
-            ids, flat, valid = window
-            counted = self.p_counted.ravel()[flat]
-            new = valid & ~counted & (self.p_known.ravel()[flat] <= limit)
-            if new.any():
-                r, k = np.nonzero(new)
-                t, where = ids[r], flat[r, k]
-                self.p_counted.ravel()[where] = True
-                dose, dlt = self.p_dose.ravel()[where].astype(np.int64), self.p_dlt.ravel()[where]
-                cells = t * self.doses + dose
-                size = self.done.size
-                self.done += np.bincount(cells, minlength=size).reshape(self.done.shape)
-                self.dlt += np.bincount(cells[dlt], minlength=size).reshape(self.dlt.shape)
-                mine = self.p_cohort.ravel()[where] == self.cohorts[t] - 1
-                self.cohort_done += np.bincount(t[mine], minlength=self.rows)
-                self.cohort_dlt += np.bincount(t[mine & dlt], minlength=self.rows)
-                grade2 = self.p_titration.ravel()[where] & self.p_grade2.ravel()[where]
-                if grade2.any():
-                    self.grade2_seen += np.bincount(t[grade2], minlength=self.rows)
-            self.lo_outcome[ids] += np.cumprod((counted | new) & valid, axis=1).sum(axis=1)
-        window = self._window(rows, self.lo_response) if self.responses else None
-        if window is not None:
-            ids, flat, valid = window
-            seen = self.p_seen.ravel()[flat]
-            new = valid & ~seen & (self.p_response.ravel()[flat] <= limit)
-            if new.any():
-                r, k = np.nonzero(new)
-                where = flat[r, k]
-                self.p_seen.ravel()[where] = True
-                self.responded[ids[r], self.p_dose.ravel()[where]] = True
-            self.lo_response[ids] += np.cumprod((seen | new) & valid, axis=1).sum(axis=1)
+        t, where = self._catch_up(rows, self.lo_outcome, self.p_known, self.p_counted, day)
+        if t.size:
+            dose, dlt = self.p_dose.ravel()[where].astype(np.int64), self.p_dlt.ravel()[where]
+            cells = t * self.doses + dose
+            size = self.done.size
+            self.done += np.bincount(cells, minlength=size).reshape(self.done.shape)
+            self.dlt += np.bincount(cells[dlt], minlength=size).reshape(self.dlt.shape)
+            mine = self.p_cohort.ravel()[where] == self.cohorts[t] - 1
+            self.cohort_done += np.bincount(t[mine], minlength=self.rows)
+            self.cohort_dlt += np.bincount(t[mine & dlt], minlength=self.rows)
+            grade2 = self.p_titration.ravel()[where] & self.p_grade2.ravel()[where]
+            if grade2.any():
+                self.grade2_seen += np.bincount(t[grade2], minlength=self.rows)
+        if self.responses:
+            t, where = self._catch_up(rows, self.lo_response, self.p_response, self.p_seen, day)
+            self.responded[t, self.p_dose.ravel()[where]] = True
 
     def completion_day(self, rows: Rows) -> IntArray:
         """The day the current cohort of each row was complete (every intended patient treated and

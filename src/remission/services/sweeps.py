@@ -30,7 +30,7 @@ def run_case(case: SimulationCase, n_trials: int, seed: int, source: str = "scen
     _, design, model = resolve_case(case, source=source)
     oc = simulate(design, model, n_trials, seed, case.calendar)
     label = case.protocol or (case.design if isinstance(case.design, str) else "design") or "boin"
-    return {"name": case.name, "design": label, "seed": seed, **oc_summary(oc)}
+    return {"name": case.name, "design": label, "seed": seed, **oc_summary(oc, model.truth, design.target)}
 
 
 def _run(args: tuple[SimulationCase, int, int, str]) -> dict[str, Any]:

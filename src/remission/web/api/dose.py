@@ -116,6 +116,6 @@ def simulate_endpoint(body: SimulateIn) -> Any:
         oc = simulate(design, model, body.trials, body.seed, body.calendar, lines)
     except DoseFindingError as exc:
         raise _refused(exc) from None
-    return {**oc_summary(oc), "trial": None if protocol is None else protocol.trial.id,
+    return {**oc_summary(oc, model.truth, design.target), "trial": None if protocol is None else protocol.trial.id,
             "design": design.model_dump(mode="json"), "assumed": assumed_summary(design),
             "trace": None if lines is None else lines.lines}  # fmt: skip

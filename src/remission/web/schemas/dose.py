@@ -150,4 +150,6 @@ class SimulateOut(_Out):
     duration_months: float | None = None
     backfill_per_dose: list[float] | None = None
     sd_patients_per_dose: list[float] | None = None
+    true_mtd: int | None = None
+    relative_to_mtd: dict[str, float | None] | None = None
     trace: list[dict[str, Any]] | None = None
