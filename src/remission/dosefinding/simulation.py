@@ -254,14 +254,17 @@ def _run_block(design: DoseDesign, model: PatientModel, rule: DoseRule, ids: Int
         if ended.any():
             rows = np.flatnonzero(ended)
             mine = c.take(rows)
-            by_day = np.full(rows.size, NEVER - 1) if waits else mine.final_day
-            n, y = st.final_counts(rows, by_day)
+            if waits and np.array_equal(st.treated[rows], st.done[rows]):
+                n, y = st.done[rows], st.dlt[rows]  # every outcome is known already (cohort by cohort)
+            else:
+                n, y = st.final_counts(rows, np.full(rows.size, NEVER - 1) if waits else mine.final_day)
             t = ids[rows]
             n_final[t], y_final[t] = n, y
             bf_final[t] = st.backfilled[rows]
             safety[t] = mine.end == SAFETY
             selected[t] = np.where(mine.end == DECLARED, mine.mtd, np.where(safety[t], -1, -2))
-            end_day[t] = st.last_known(rows) if waits else mine.final_day
+            if calendar:
+                end_day[t] = st.last_known(rows) if waits else mine.final_day
             if trace is not None:
                 _trace_end(trace, t, st, rows, end_day[t], mine)
             active[rows] = False

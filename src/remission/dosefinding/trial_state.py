@@ -218,9 +218,10 @@ class Trials:
         self.p_known.ravel()[at] = e.known
         self.p_dlt.ravel()[at] = e.dlt
         self.p_backfill.ravel()[at] = e.backfill[each]
-        self.p_response.ravel()[at] = e.response
-        self.p_seen.ravel()[at] = e.response >= NEVER  # nothing to see: never holds the response window back
         self.responses = self.responses or bool((e.response < NEVER).any())
+        if self.responses:  # (without any response at all, nobody looks at them)
+            self.p_response.ravel()[at] = e.response
+            self.p_seen.ravel()[at] = e.response >= NEVER  # nothing to see: never holds the window back
         self.p_grade2.ravel()[at] = e.grade2 | e.dlt
         cells = t * self.doses + dose
         self.treated += np.bincount(cells, minlength=self.treated.size).reshape(self.treated.shape)
