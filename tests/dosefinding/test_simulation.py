@@ -143,3 +143,12 @@ def test_trials_beyond_a_block_continue_the_stream() -> None:
     design, model = DoseDesign(target=0.25), PatientModel(truth=[0.02, 0.06, 0.1, 0.25, 0.4])
     oc = simulate(design, model, 25_000, seed=4)
     assert oc.trials == 25_000 and oc.selection_percent[3] == pytest.approx(56, abs=4)
+
+
+def test_a_sample_size_smaller_than_the_expansion_cuts_it() -> None:
+    # R's titration, 2 patients in all: a DLT in the first patient (p = 0.9) expands dose 1 to a
+    # cohort of 3, but only one more patient fits; the trial ends with 2, never more.
+    design = DoseDesign(titration={"levels": None, "grade2_trigger": False}, max_n=2, cohorts=1)
+    for calendar in (False, True):
+        oc = simulate(design, PatientModel(truth=[0.9, 0.9]), 300, seed=1, calendar=calendar)
+        assert oc.mean_sample_size == 2

@@ -232,6 +232,13 @@ def _finish(ctx: DecisionPoint, root: DoseRule, c: Choice, rows: IntArray, end: 
         ctx.say("waiting for the open DLT windows before selecting the MTD")
 
 
+def _stop_for_safety(ctx: DecisionPoint, root: DoseRule, c: Choice, rows: IntArray) -> None:
+    """The trial stops at once without an MTD (whatever windows are open: nobody more is treated)."""
+    c.action[rows], c.phase[rows], c.end[rows] = STOP, PHASE_COMPLETE, SAFETY
+    if rows.size:
+        c.final_day[rows] = root.final_day(ctx.take(rows))
+
+
 def decide(
     root: DoseRule, s: Snapshot, design: DoseDesign, notes: list[str] | None = None, decided: Snapshot | None = None
 ) -> Choice:
@@ -260,7 +267,7 @@ def decide(
     safety = started & s.eliminated[:, 0]
     if safety.any():
         rows = np.flatnonzero(safety)
-        c.action[rows], c.phase[rows], c.end[rows] = STOP, PHASE_COMPLETE, SAFETY
+        _stop_for_safety(ctx, root, c, rows)
         ctx.say("dose 1 was eliminated: the trial stopped without an MTD")
     over = started & ~safety & root.over(ctx)
     if over.any():
@@ -300,16 +307,17 @@ def decide(
         c.eliminated[rows] = sub.eliminated
         ends = ~move.goes_on
         if ends.any():
-            gone = rows[move.end == SAFETY]
-            c.action[gone], c.phase[gone], c.end[gone] = STOP, PHASE_COMPLETE, SAFETY
+            _stop_for_safety(ctx, root, c, rows[move.end == SAFETY])
             done = (move.end != SAFETY) & ends
             _finish(ctx, root, c, rows[done], move.end[done], move.mtd[done])
         go = move.goes_on
         rows, move_rows = rows[go], np.flatnonzero(go)
-        sizes = np.minimum(move.size[move_rows], room[rows])
         continues = move.continues[move_rows]
+        # The cohort is cut to the room left (a continued cohort keeps the patients it has).
+        already = np.where(continues, s.cohort_treated[rows], 0)
+        sizes = np.minimum(move.size[move_rows], already + room[rows])
         c.action[rows], c.dose[rows] = TREAT, move.dose[move_rows]
-        c.count[rows] = np.where(continues, sizes - s.cohort_treated[rows], sizes)
+        c.count[rows] = sizes - already
         c.new_cohort[rows] = ~continues
         c.kind[rows], c.target[rows] = move.kind[move_rows], sizes
         c.phase[rows] = np.where(move.kind[move_rows] == TITRATION, PHASE_TITRATION, PHASE_ESCALATION)
