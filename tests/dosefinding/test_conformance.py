@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from remission.cli import app
 from remission.dosefinding.design import DoseDesign
-from remission.dosefinding.next_action import next_actions
+from remission.dosefinding.next_action import next_actions, replay
 from remission.dosefinding.patients import patients_from_records
 from remission.dosefinding.simulation import PatientModel, simulate
 from remission.dosefinding.snapshot import ACTIONS
@@ -47,7 +47,11 @@ DESIGNS: dict[str, tuple[DoseDesign, bool | None]] = {
 
 def replayed(design: DoseDesign, lines: list[dict[str, Any]]) -> list[tuple[str, int | None]]:
     lists = [patients_from_records(line["patients"], LABELS, "trace") for line in lines]
-    c = next_actions(design, len(LABELS), lists, [date.fromisoformat(line["as_of"]) for line in lines])
+    days = [date.fromisoformat(line["as_of"]) for line in lines]
+    # A simulated trial follows its rules: replayed, it shows no deviation.
+    _, deviations, _ = replay(design, len(LABELS), lists, days)
+    assert not any(deviations), next(d for d in deviations if d)
+    c = next_actions(design, len(LABELS), lists, days)
     return [(ACTIONS[a], None if d < 0 or ACTIONS[a] == "stop" else int(d) + 1) for a, d in zip(c.action, c.dose,
                                                                                                   strict=True)]  # fmt: skip
 

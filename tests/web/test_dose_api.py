@@ -59,7 +59,7 @@ def test_simulate_agrees_with_r(client: TestClient) -> None:
     bad = client.post("/api/v1/dose/simulate", json={"truth": [0.1, 1.2]})
     assert bad.status_code == 422 and "truth at dose 2" in bad.json()["error"]
     bad = client.post("/api/v1/dose/simulate", json={"truth": [0.1], "design": "bf-boin", "options": {"backfill_cap": 0}})
-    assert bad.status_code == 422 and bad.json()["error"] == "body.backfill.cap: Input should be greater than or equal to 1"
+    assert bad.status_code == 422 and bad.json()["error"] == "body.options.backfill_cap: Input should be greater than or equal to 1"
 
 
 def test_simulate_a_protocol_like_the_cli(client: TestClient) -> None:
@@ -84,4 +84,11 @@ def test_every_value_inside_the_ranges_answers(client: TestClient) -> None:
     assert table.status_code == 200 and len(table.json()["table"]) == 1200
     bad = client.post("/api/v1/dose/simulate", json={"truth": [0.1, 0.2, 0.3], "trials": 100_000,
                                                      "options": {"cohorts": 100, "cohort_size": 12}})  # fmt: skip
-    assert bad.status_code == 422 and "is over 5,000,000" in bad.json()["error"]
+    # 100,000 trials × (100 cohorts × 12 patients) × 3 doses = 360,000,000 units of work, over the limit.
+    assert bad.status_code == 422 and "= 360,000,000 is over 50,000,000" in bad.json()["error"]
+    bad = client.post("/api/v1/dose/simulate", json={"truth": [0.1, 0.2], "seed": -1})
+    assert bad.status_code == 422 and bad.json()["error"].startswith("body.seed: Input should be greater than")
+    # A trace of 100 trials of 100 cohorts × 3 holds 100 × 300² = 9,000,000 patient lines: refused.
+    bad = client.post("/api/v1/dose/simulate", json={"truth": [0.1, 0.2], "trials": 100, "trace": True,
+                                                     "options": {"cohorts": 100}})  # fmt: skip
+    assert bad.status_code == 422 and "(here 9,000,000)" in bad.json()["error"]

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
 from remission.cli.output import JsonOpt, fail, out, print_json
 from remission.dosefinding.boundaries import BoundaryRow, Decision, DoseFindingError
-from remission.dosefinding.design import DoseDesign
+from remission.dosefinding.design import OPTION_PATHS, DesignError, DoseDesign, field_problems
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.next_action import next_action
 from remission.dosefinding.patients import Patient, parse_outcomes, patients_from_records
@@ -100,8 +101,16 @@ def _value(choice: StrEnum | None) -> str | None:
     return None if choice is None else choice.value
 
 
-def _flag(option: str) -> str:
-    return "--" + option.replace("_", "-").replace(".", "-")
+# A design field's option on this command line (``backfill.cap`` → ``--backfill-cap``).
+_OPTIONS = {path: option for option, path in reversed(OPTION_PATHS.items())}
+
+
+def _flag(field: str) -> str:
+    return "--" + _OPTIONS.get(field, field).replace("_", "-").replace(".", "-")
+
+
+def _problems_text(problems: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{_flag(field)}: {msg}" if field else msg for field, msg in problems)
 
 
 def _design(
@@ -114,10 +123,10 @@ def _design(
 
 
 def _named(exc: DoseFindingError) -> str:
-    """An error with the option names a person typed (``backfill.cap`` → ``--backfill-cap``)."""
-    problems = getattr(exc, "problems", None)
-    if problems and getattr(exc, "source", "") == "options":
-        return "; ".join(f"{_flag(field)}: {msg}" for field, msg in problems)
+    """An error with the option names a person typed (``backfill.cap`` → ``--backfill-cap``); an
+    error in a protocol file keeps the file's field paths."""
+    if isinstance(exc, DesignError) and exc.source in ("options", ""):
+        return _problems_text(exc.problems)
     return str(exc)
 
 
@@ -155,7 +164,7 @@ def boundaries(
                "stay_at_one_third": stay_at_one_third}  # fmt: skip
     _, design = _design(protocol_name, None, options)
     table = design.table()
-    upto = min(design.escalation_size if design.max_n is None else design.max_n, design.n_earlystop or 10**6)
+    upto = design.table_rows()
     if as_json:
         print_json({**boundaries_summary(table, upto), "assumed": assumed_summary(design)})
         return
@@ -232,7 +241,7 @@ def simulate_command(
     cohort_size: CohortSize = None,
     cohorts: Cohorts = None,
     trials: Annotated[int, typer.Option("--trials", help="Number of simulated trials.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Random seed (the same seed gives the same figures).")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed (the same seed gives the same figures).")] = 1,
     n_earlystop: EarlyStop = None,
     n_earlystop_rule: EarlyRule = None,
     start_dose: Annotated[int | None, typer.Option("--start-dose", help="1-based starting dose.")] = None,
@@ -280,7 +289,8 @@ def simulate_command(
         "truth": _numbers(truth, "--truth", float),
         "response": None if response is None else _numbers(response, "--response", float),
         "grade2": None if grade2 is None else _numbers(grade2, "--grade2", float),
-        "accrual_per_month": accrual_per_month or 3.0, "accrual": (accrual or Accrual.UNIFORM).value,
+        "accrual_per_month": 3.0 if accrual_per_month is None else accrual_per_month,
+        "accrual": (accrual or Accrual.UNIFORM).value,
         "response_timing": _value(response_timing),
         "calendar": True if timed else None,
     }  # fmt: skip
@@ -309,27 +319,34 @@ def simulate_command(
 
 
 def _case_error(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        return "; ".join(f"--{'-'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-                         for e in errors())  # fmt: skip
-    return str(exc)
+    """A refused simulation case (truth, response, accrual ...) with its options named."""
+    return _problems_text(field_problems(exc)) if isinstance(exc, ValidationError) else str(exc)
 
 
 def _print_oc(title: str, truth: tuple[float, ...], response: tuple[float, ...] | None,
               oc: OperatingCharacteristics) -> None:  # fmt: skip
-    table = Table(title=title)
-    table.add_column("")
-    for j in range(len(oc.selection_percent)):
-        table.add_column(f"dose {j + 1}", justify="right")
-    table.add_row("true DLT rate", *(f"{p:g}" for p in truth))
+    rows: list[tuple[str, list[str]]] = [("true DLT rate", [f"{p:g}" for p in truth])]
     if response is not None:
-        table.add_row("true response rate", *(f"{p:g}" for p in response))
-    table.add_row("% selected as MTD", *(f"{v:.1f}" for v in oc.selection_percent))
-    table.add_row("patients", *(f"{v:.1f}" for v in oc.patients_per_dose))
+        rows.append(("true response rate", [f"{p:g}" for p in response]))
+    rows += [("% selected as MTD", [f"{v:.1f}" for v in oc.selection_percent]),
+             ("patients", [f"{v:.1f}" for v in oc.patients_per_dose])]  # fmt: skip
     if oc.backfill_per_dose is not None:
-        table.add_row("  of them backfilled", *(f"{v:.1f}" for v in oc.backfill_per_dose))
-    table.add_row("DLTs", *(f"{v:.1f}" for v in oc.dlt_per_dose))
+        rows.append(("  of them backfilled", [f"{v:.1f}" for v in oc.backfill_per_dose]))
+    rows.append(("DLTs", [f"{v:.1f}" for v in oc.dlt_per_dose]))
+    table = Table(title=title)
+    doses = len(oc.selection_percent)
+    if doses <= 6:  # one column a dose fits 80 columns
+        table.add_column("")
+        for j in range(doses):
+            table.add_column(f"dose {j + 1}", justify="right")
+        for name, cells in rows:
+            table.add_row(name, *cells)
+    else:  # one row a dose
+        table.add_column("dose", justify="right")
+        for name, _ in rows:
+            table.add_column(name.strip(), justify="right")
+        for j in range(doses):
+            table.add_row(str(j + 1), *(cells[j] for _, cells in rows))
     out.print(table)
     duration = "" if oc.duration_months is None else f", mean duration {oc.duration_months:.1f} months"
     out.print(f"no MTD {oc.no_mtd_percent:.1f}% (stopped for safety {oc.safety_stop_percent:.1f}%), "
@@ -444,10 +461,13 @@ def sweep_command(
         raise fail(f"{scenarios_path}: invalid JSON: {exc.msg} at line {exc.lineno}", 2) from None
     if not isinstance(data, list) or not data:
         raise fail(f"{scenarios_path}: expected a non-empty list of scenarios", 2)
-    try:
-        cases = [SimulationCase.model_validate(d) for d in data]
-    except ValueError as exc:
-        raise fail(f"{scenarios_path}: {_case_error(exc).replace('--', '')}", 2) from None
+    cases = []
+    for i, item in enumerate(data, start=1):
+        try:
+            cases.append(SimulationCase.model_validate(item))
+        except ValidationError as exc:
+            problems = "; ".join(f"{f}: {m}" if f else m for f, m in field_problems(exc))
+            raise fail(f"{scenarios_path}: scenario {i}: {problems}", 2) from None
     try:
         results = sweep(cases, trials, seed=seed, workers=workers, scheduler=scheduler, source=str(scenarios_path))
     except DoseFindingError as exc:

@@ -24,6 +24,9 @@ __all__ = [
     "Decision",
     "DecisionTable",
     "DoseFindingError",
+    "eliminated_from",
+    "elimination_hits",
+    "extrasafe_stops",
     "first_dlt_count_over",
     "interval_boundaries",
     "overdose_probabilities",
@@ -103,6 +106,29 @@ class BoundaryArrays:
     deescalate: NDArray[np.int64]
     eliminate: NDArray[np.int64]
     stop: NDArray[np.int64]
+
+
+def elimination_hits(cuts: BoundaryArrays, n: NDArray[np.int64], y: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Per trial and dose, whether y DLTs in n patients meet the Beta elimination rule (n ≥ 3 and
+    Pr(p > φ | Beta(1 + y, 1 + n − y)) > cutoff_eli; Liu & Yuan 2015). The one place the rule is
+    read; who eliminates what from the hits is ``eliminated_from``."""
+    hits: NDArray[np.bool_] = y >= cuts.eliminate[n]
+    return hits
+
+
+def eliminated_from(hits: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The first dose hit and every dose above it, per trial (BOIN eliminates upwards)."""
+    doses = hits.shape[1]
+    first = np.where(hits.any(axis=1), hits.argmax(axis=1), doses)
+    gone: NDArray[np.bool_] = np.arange(doses)[None, :] >= first[:, None]
+    return gone
+
+
+def extrasafe_stops(cuts: BoundaryArrays, n1: NDArray[np.int64], y1: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """R BOIN's extra-safe rule on the lowest dose's data: n ≥ 3 and Pr(p1 > φ) > cutoff_eli −
+    offset (never met when the table has no extra-safe rule)."""
+    stops: NDArray[np.bool_] = (n1 >= 3) & (y1 >= cuts.stop[n1])
+    return stops
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ __all__ = [
     "DoseDesign",
     "TitrationRule",
     "design_from",
+    "field_problems",
 ]
 
 class _Frozen(BaseModel):
@@ -82,9 +83,14 @@ class DoseDesign(_Frozen):
     def _consistent(self) -> DoseDesign:
         self.table()  # the boundary checks R BOIN makes (target, p_saf, p_tox, cut-offs)
         if self.backfill is not None and self.cohort_size < 3:
-            raise ValueError("backfill needs cohorts of at least 3 (BF-BOIN)")
-        if self.escalation == "3+3" and (self.backfill is not None or self.cohort_size != 3):
-            raise ValueError("3+3 has cohorts of 3 and no backfill")
+            raise ValueError("backfill needs cohorts of at least 3 (BF-BOIN): cohort_size is less")
+        if self.escalation == "3+3":
+            if self.backfill is not None or self.cohort_size != 3:
+                raise ValueError("3+3 has cohorts of 3 and no backfill")
+            given = [name for name, value in (("n_earlystop", self.n_earlystop), ("extrasafe", self.extrasafe),
+                                               ("stay_at_one_third", self.stay_at_one_third)) if value]  # fmt: skip
+            if given:
+                raise ValueError(f"{', '.join(given)}: BOIN's, not a rule of 3+3")
         for path in self.assumed:
             if not _has_path(self, path):
                 raise ValueError(f"assumed: {path!r} is not a field of the design")
@@ -130,6 +136,19 @@ class DoseDesign(_Frozen):
     def is_assumed(self, path: str) -> bool:
         return path in self.assumed
 
+    def value(self, path: str) -> object:
+        """The value at a field path (``backfill.cap``)."""
+        value: object = self
+        for part in path.split("."):
+            value = getattr(value, part)
+        return value
+
+    def table_rows(self) -> int:
+        """How many rows of the decision table a trial can reach: up to the sample size, and no
+        further than n_earlystop (R BOIN's get.boundary)."""
+        most = self.escalation_size if self.max_n is None else self.max_n
+        return most if self.n_earlystop is None else min(most, self.n_earlystop)
+
 
 def _has_path(design: BaseModel, path: str) -> bool:
     head, _, rest = path.partition(".")
@@ -146,7 +165,7 @@ class DesignError(DoseFindingError):
 
     def __init__(self, problems: list[tuple[str, str]], source: str = "") -> None:
         lead = f"{source}: " if source else ""
-        super().__init__(lead + "; ".join(f"{field}: {msg}" for field, msg in problems))
+        super().__init__(lead + "; ".join(f"{field}: {msg}" if field else msg for field, msg in problems))
         self.problems = problems
         self.source = source
 
@@ -170,6 +189,7 @@ OPTION_PATHS: dict[str, str] = {
     "bound_mtd": "bound_mtd",
     "start_dose": "start_dose",
     "dlt_window_days": "dlt_window_days",
+    "dlt_window_months": "dlt_window_days",
     "titration_levels": "titration.levels",
     "grade2_trigger": "titration.grade2_trigger",
     "on_trigger": "titration.on_trigger",
@@ -190,9 +210,10 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-def _problems(exc: ValidationError) -> list[tuple[str, str]]:
-    return [(".".join(str(x) for x in e["loc"]) or "design", e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()]  # fmt: skip
+def field_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    """Each of pydantic's errors as (field path, message): the path is empty for a check of the
+    whole model, whose message names what it is about."""
+    return [(".".join(str(x) for x in e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
 
 
 def design_from(
@@ -214,10 +235,14 @@ def design_from(
             data["titration"] = {"levels": None, "grade2_trigger": False} if value else None
             continue
         if key == "dlt_window_months":
-            if not isinstance(value, int | float) or value <= 0:
-                problems.append((key, "must be a positive number of months"))
+            days = round(value * DAYS_PER_MONTH) if isinstance(value, int | float) else 0
+            if days < 1:
+                problems.append((key, "must be at least a day"))
                 continue
-            key, value = "dlt_window_days", max(1, round(value * DAYS_PER_MONTH))
+            if (overrides or {}).get("dlt_window_days") is not None:
+                problems.append((key, "give the window in months or in days, not both"))
+                continue
+            key, value = "dlt_window_days", days
         path = OPTION_PATHS.get(key, key)
         head, _, rest = path.partition(".")
         if not rest:
@@ -233,4 +258,4 @@ def design_from(
     try:
         return DoseDesign.model_validate(data)
     except ValidationError as exc:
-        raise DesignError(_problems(exc), source) from None
+        raise DesignError(field_problems(exc), source) from None

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from remission.dosefinding.boundaries import DecisionTable, DoseFindingError, first_dlt_count_over
+from remission.dosefinding.boundaries import (
+    DecisionTable,
+    DoseFindingError,
+    eliminated_from,
+    elimination_hits,
+    extrasafe_stops,
+)
 
 __all__ = ["MtdSelection", "check_counts", "eliminated_doses", "select_mtd", "select_mtd_batch"]
 
@@ -62,17 +68,11 @@ def _pava(values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
 def eliminated_doses(table: DecisionTable, n: Sequence[int], y: Sequence[int]) -> list[bool]:
     """Doses eliminated by the Beta rule (the first hit and all above), and every dose when the
     extra-safe rule stops the trial at the lowest dose."""
-    out = [False] * len(n)
-    for j, (nj, yj) in enumerate(zip(n, y, strict=True)):
-        cut = None if table.cutoff_eli is None else first_dlt_count_over(table.target, nj, table.cutoff_eli)
-        if cut is not None and yj >= cut:
-            out[j:] = [True] * (len(n) - j)
-            break
-    if table.extrasafe_offset is not None and n and n[0] >= 3:
-        stop = table.stop_boundary(n[0])
-        if stop is not None and y[0] >= stop:
-            out = [True] * len(n)
-    return out
+    counts, dlts = np.array([n], dtype=np.int64), np.array([y], dtype=np.int64)
+    cuts = table.arrays(int(counts.max(initial=0)))
+    gone = eliminated_from(elimination_hits(cuts, counts, dlts))
+    gone |= extrasafe_stops(cuts, counts[:, 0], dlts[:, 0])[:, None]
+    return [bool(g) for g in gone[0]]
 
 
 def check_counts(n: Sequence[int], y: Sequence[int]) -> None:
@@ -132,11 +132,9 @@ def select_mtd_batch(
     Theorem 1.4.4): x̂_i = max_{lo≤j≤i} min_{i≤k≤hi} Av(j..k), computed for every row at once."""
     trials, doses = n.shape
     cuts = table.arrays(int(n.max(initial=0)))
-    hit = (n >= 3) & (y >= cuts.eliminate[n])
-    first_hit = np.where(hit.any(axis=1), hit.argmax(axis=1), doses)
-    stopped = first_hit == 0
-    if table.extrasafe_offset is not None:
-        stopped |= (n[:, 0] >= 3) & (y[:, 0] >= cuts.stop[n[:, 0]])
+    gone = eliminated_from(elimination_hits(cuts, n, y))
+    first_hit = np.where(gone.any(axis=1), gone.argmax(axis=1), doses)
+    stopped = gone[:, 0] | extrasafe_stops(cuts, n[:, 0], y[:, 0])
     treated = n > 0
     lo = treated.argmax(axis=1)
     last_treated = doses - 1 - treated[:, ::-1].argmax(axis=1)

@@ -35,6 +35,7 @@ from remission.dosefinding.snapshot import (
     REGULAR,
     SELECT,
     STOP,
+    TITRATION,
     TREAT,
     Choice,
 )
@@ -91,8 +92,15 @@ def _days(patients: Sequence[Patient], as_of: date | None, window: int) -> _Days
     known: list[int] = []
     early: list[int] = []
     for i, (d, p) in enumerate(zip(day, patients, strict=True), start=1):
-        if p.dlt is True:
-            known.append((p.dlt_on - origin).days if p.dlt_on is not None else min(d + window, now))
+        if p.dlt is True and p.dlt_on is not None:
+            on = (p.dlt_on - origin).days
+            if on > d + window:
+                raise DoseFindingError(f"patient {i}: dlt_on is after the {window}-day DLT window (not a DLT)")
+            if on > now:
+                raise DoseFindingError(f"patient {i}: dlt_on is after as_of")
+            known.append(on)
+        elif p.dlt is True:
+            known.append(min(d + window, now))
         elif p.dlt is False and d + window <= now:
             known.append(d + window)
         else:
@@ -129,6 +137,18 @@ def replay(
         kind, target = st.cohort_kind[rows].copy(), st.cohort_target[rows].copy()
         eliminated = st.eliminated[rows].copy()
         cur = st.current[rows]
+        complete = st.completion_day(rows)
+        for j in np.flatnonzero(backfill & np.array([grids[r].origin is not None for r in rows], dtype=bool)):
+            # With dates only (the notation does not say when a backfill patient came between the
+            # escalation patients). Whether a dose was open then cannot be replayed (records say
+            # whether a response was seen, not when); what can be checked is that the patient came
+            # while a cohort above him was in its window.
+            now_at = int(cur[j])
+            why = ("before any escalation cohort" if now_at < 0 else f"at dose {dose[j] + 1}, not below the current "
+                   f"dose {now_at + 1}" if dose[j] >= now_at else f"after the cohort at dose {now_at + 1} was complete"
+                   if complete[j] <= day[j] else None)  # fmt: skip
+            if why:
+                deviations[rows[j]].append(f"patient {i + 1} was backfilled {why}")
         starts = ~backfill & ((cur < 0) | (st.cohort_treated[rows] >= st.cohort_target[rows]) | (dose != cur))
         if starts.any():
             k = np.flatnonzero(starts)
@@ -139,8 +159,13 @@ def replay(
             joins = ~fresh & ~grows & (dose[k] == cur[k])
             other = ~fresh & ~grows & ~joins
             new[k] = fresh | other
-            kind[k] = np.where(fresh | grows, c.kind, np.where(other, REGULAR, kind[k]))
-            target[k] = np.where(fresh | grows, c.target, np.where(other, design.cohort_size, target[k]))
+            # A patient who starts a cohort the rules did not ask for carries on the phase the
+            # trial was in (one patient during titration, a cohort otherwise).
+            titrating = kind[k] == TITRATION
+            carried = np.where(titrating, TITRATION, REGULAR)
+            kind[k] = np.where(fresh | grows, c.kind, np.where(other, carried, kind[k]))
+            target[k] = np.where(fresh | grows, c.target,
+                                 np.where(other, np.where(titrating, 1, design.cohort_size), target[k]))  # fmt: skip
             eliminated[k] = np.where((fresh | other)[:, None], c.eliminated, eliminated[k])
             for j in np.flatnonzero(~treat | (c.dose != dose[k])):
                 said = ACTIONS[c.action[j]] + ("" if c.dose[j] < 0 else f" dose {c.dose[j] + 1}")
@@ -195,10 +220,10 @@ def next_action(protocol: DoseProtocol, patients: Sequence[Patient], as_of: date
     cur = int(s.current[0])
     evaluated = action in ("treat", "stop") and cur >= 0 and int(s.cohort_done[0]) >= int(s.cohort_treated[0])
     decision_row = design.table().row(int(s.done[0, cur])) if evaluated and s.done[0, cur] > 0 else None
-    assumed = [(path, _value(design, path)) for path in design.assumed]
+    assumed = [(path, design.value(path)) for path in design.assumed]
     if assumed:
         notes.append("assumed, not published by the trial: " + ", ".join(f"{p} = {v}" for p, v in assumed))
-    gone = c.eliminated[0] if int(c.action[0]) == TREAT and bool(c.new_cohort[0]) else s.eliminated[0]
+    gone = c.eliminated[0]  # what this decision eliminated, with what earlier ones did
     return NextAction(
         action=action,
         dose=None if c.dose[0] < 0 or int(c.action[0]) == STOP else int(c.dose[0]) + 1,
@@ -216,13 +241,6 @@ def next_action(protocol: DoseProtocol, patients: Sequence[Patient], as_of: date
         deviations=deviations[0],
         assumed=assumed,
     )
-
-
-def _value(design: DoseDesign, path: str) -> object:
-    value: object = design
-    for part in path.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def _window_notes(patients: Sequence[Patient], grid: _Days, window: int) -> list[str]:

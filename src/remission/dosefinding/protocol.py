@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.design import OPTION_PATHS, DesignError, DoseDesign, design_from
+from remission.dosefinding.design import OPTION_PATHS, DesignError, DoseDesign, design_from, field_problems
 
 __all__ = ["DoseProtocol", "TrialInfo", "read_protocol"]
 
@@ -62,11 +62,7 @@ def read_protocol(text: str, source: str = "protocol") -> DoseProtocol:
     try:
         return DoseProtocol.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(_where(e["loc"]) + e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        raise DoseFindingError(f"{source}: {problems}") from None
+        raise DesignError(field_problems(exc), source) from None
     except DesignError as exc:
         raise DesignError(exc.problems, source) from None
 
-
-def _where(loc: tuple[int | str, ...]) -> str:
-    return ".".join(map(str, loc)) + ": " if loc else ""

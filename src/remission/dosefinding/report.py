@@ -91,7 +91,7 @@ def render(protocol: DoseProtocol, scenarios: Sequence[SimulatedScenario], gener
     if design.backfill is not None:
         parameters.append(["backfill cap", mark("backfill.cap", design.backfill.cap)])
     rules = "".join(f"<li>{escape(line)}</li>" for line in rulebook(design, len(trial.doses)).describe())
-    upto = min(design.capacity(len(trial.doses)), design.n_earlystop or 10**6)
+    upto = design.table_rows()
     table = _table(["n at dose", "escalate if DLT ≤", "de-escalate if DLT ≥", "eliminate if DLT ≥"],
                    [[r.n, r.escalate_if_dlt_le, r.deescalate_if_dlt_ge, "-" if r.eliminate_if_dlt_ge is None
                      else r.eliminate_if_dlt_ge] for r in table_.rows(upto)])  # fmt: skip

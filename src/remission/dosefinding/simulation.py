@@ -31,10 +31,10 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.design import DAYS_PER_MONTH, DesignError, DoseDesign
+from remission.dosefinding.design import DAYS_PER_MONTH, DoseDesign
 from remission.dosefinding.mtd import select_mtd_batch
 from remission.dosefinding.rules import DoseRule, decide, rulebook
 from remission.dosefinding.snapshot import (
@@ -55,7 +55,6 @@ __all__ = [
     "PatientModel",
     "SimulationCase",
     "TraceSink",
-    "patient_model",
     "simulate",
     "summarise",
 ]
@@ -321,6 +320,7 @@ def summarise(
     escalation's sample size above the MTD) exist when a dose's true rate is the target."""
     trials, doses = n.shape
     counts = np.bincount(selected[selected >= 0], minlength=doses)
+    no_mtd = float(np.mean(selected < 0) * 100)
     overdose60 = overdose80 = None
     if np.any(np.isclose(p, design.target)):
         above = n[:, p > design.target + 1e-12].sum(axis=1)
@@ -328,10 +328,10 @@ def summarise(
         overdose80 = float(np.mean(above > 0.8 * design.escalation_size) * 100)
     return OperatingCharacteristics(
         selection_percent=(counts / trials * 100).tolist(),
-        no_mtd_percent=float(np.mean(selected < 0) * 100),
+        no_mtd_percent=no_mtd,
         patients_per_dose=n.mean(axis=0).tolist(),
         dlt_per_dose=y.mean(axis=0).tolist(),
-        early_stop_percent=float(np.mean(selected < 0) * 100),
+        early_stop_percent=no_mtd,  # R BOIN reports the same figure under this name too
         mean_sample_size=float(n.sum(axis=1).mean()),
         mean_dlts=float(y.sum(axis=1).mean()),
         trials=trials,
@@ -342,14 +342,3 @@ def summarise(
         backfill_per_dose=None if backfill is None else backfill.mean(axis=0).tolist(),
         sd_patients_per_dose=n.std(axis=0).tolist(),
     )
-
-
-def patient_model(data: object, source: str = "scenario") -> PatientModel:
-    """A patient model from a mapping, or an error naming the source and the field."""
-    try:
-        return PatientModel.model_validate(data)
-    except ValidationError as exc:
-        problems = [(".".join(str(x) for x in e["loc"]) or "scenario", e["msg"].removeprefix("Value error, "))
-                    for e in exc.errors()]  # fmt: skip
-        raise DesignError(problems, source) from None
-

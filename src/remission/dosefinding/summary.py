@@ -41,13 +41,8 @@ def mtd_summary(chosen: MtdSelection) -> dict[str, Any]:
 
 def assumed_summary(design: DoseDesign) -> list[dict[str, Any]]:
     """The design's values the trial has not published, each with its value."""
-    out = []
-    for path in design.assumed:
-        value: Any = design
-        for part in path.split("."):
-            value = getattr(value, part)
-        out.append({"field": path, "value": value, "note": "assumed: not published by the trial"})
-    return out
+    return [{"field": path, "value": design.value(path), "note": "assumed: not published by the trial"}
+            for path in design.assumed]  # fmt: skip
 
 
 def next_summary(protocol: DoseProtocol, result: NextAction) -> dict[str, Any]:

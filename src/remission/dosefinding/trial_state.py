@@ -167,14 +167,22 @@ class Trials:
         completion day; for the others, the same as the first."""
         complete = self.completion_day(rows)
         # Cohorts complete today are decided on today's state; only those complete on an earlier
-        # day need the state of that day.
-        earlier = (complete < day) & (complete >= self.day[_sel(rows)])
+        # day need the state of that day: reached by advancing to it, or, when the machine is
+        # already past it (a patient treated after the cohort was complete: a deviation),
+        # counted again from the patients.
+        earlier = complete < day
+        past = earlier & (complete < self.day[_sel(rows)])
         at_completion = None
         if earlier.any():
             k = np.flatnonzero(earlier)
             ids = k if rows is None else rows[k]
-            self.advance(ids, complete[k])
+            reach = ~past[k]
+            self.advance(ids[reach], complete[k][reach])
             at_completion = self.snapshot(ids)
+            if past.any():
+                again = self.snapshot_on(ids[~reach], complete[k][~reach])
+                for name, value in vars(again).items():
+                    getattr(at_completion, name)[~reach] = value
         self.advance(rows, day)
         today = self.snapshot(rows)
         if at_completion is None:
@@ -185,6 +193,35 @@ class Trials:
         for name, value in vars(at_completion).items():
             getattr(decided, name)[k] = value
         return today, decided
+
+    def snapshot_on(self, rows: IntArray, day: IntArray) -> Snapshot:
+        """The state of ``rows`` as it was on ``day``, an earlier day than the machine's: the
+        patients treated, the outcomes and responses known by then, counted again; the cohort
+        and the eliminations as they stand (the current cohort had started by then)."""
+        out = self.snapshot(rows)
+        width = max(int(self.count[rows].max(initial=0)), 1)
+        exists = np.arange(width)[:, None] < self.count[None, rows]
+        by = exists & (self.p_day[:width, rows] <= day[None, :])
+        known = by & (self.p_known[:width, rows] <= day[None, :])
+        seen = by & (self.p_response[:width, rows] <= day[None, :])
+        cells = np.arange(rows.size)[None, :] * self.doses + self.p_dose[:width, rows]
+        size, shape = rows.size * self.doses, (rows.size, self.doses)
+
+        def per_dose(mask: NDArray[np.bool_]) -> IntArray:
+            return np.bincount(cells[mask], minlength=size).reshape(shape).astype(np.int64)
+
+        backfill, dlt = self.p_backfill[:width, rows], self.p_dlt[:width, rows]
+        mine = self.p_cohort[:width, rows] == (self.cohorts[rows] - 1)[None, :]
+        titration = self.p_titration[:width, rows] & self.p_grade2[:width, rows]
+        return Snapshot(
+            day=day.copy(), done=per_dose(known), dlt=per_dose(known & dlt), treated=per_dose(by),
+            backfilled=per_dose(by & backfill), responded=per_dose(seen) > 0, eliminated=out.eliminated,
+            current=out.current, cohort_kind=out.cohort_kind, cohort_target=out.cohort_target,
+            cohort_treated=(by & mine).sum(axis=0), cohort_done=(known & mine).sum(axis=0),
+            cohort_dlt=(known & mine & dlt).sum(axis=0), cohort_last_known=out.cohort_last_known,
+            cohorts=out.cohorts, escalation_treated=(by & ~backfill).sum(axis=0),
+            grade2_seen=(known & titration).sum(axis=0),
+        )  # fmt: skip
 
     def snapshot(self, rows: Rows) -> Snapshot:
         """The state of ``rows`` (with ``None``, views of the machine's own arrays: read them
@@ -204,6 +241,8 @@ class Trials:
         """Add the patients of ``e`` (see ``Enrolment``)."""
         rows = e.rows
         count = np.ones(rows.size, dtype=np.int64) if e.count is None else e.count
+        if (count < 1).any():
+            raise ValueError("an enrolment of no patient")  # the rule book never asks for one
         while (self.count[rows] + count > self.capacity).any():
             self._grow()
         each = np.repeat(np.arange(rows.size), count)  # the row (of ``e``) of every new patient

@@ -3,7 +3,8 @@ distributed cluster (``scheduler``, the ``remission[distributed]`` extra).
 
 Each case gets its own seed, derived from the sweep's seed and the case's position (NumPy
 ``SeedSequence``), so a sweep is reproducible wherever it runs and however it is split. A case is
-the same JSON as a ``POST /api/v1/dose/simulate`` body (``SimulationCase``).
+the same JSON as a ``POST /api/v1/dose/simulate`` body (``SimulationCase``) without ``trials``,
+``seed`` and ``trace``, which the sweep gives.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ def case_seed(seed: int, index: int) -> int:
 def run_case(case: SimulationCase, n_trials: int, seed: int, source: str = "scenario") -> dict[str, Any]:
     """One case's operating characteristics, with its name, seed and the design that ran."""
     _, design, model = resolve_case(case, source=source)
-    oc = simulate(design, model, n_trials, seed, case.calendar)
+    try:
+        oc = simulate(design, model, n_trials, seed, case.calendar)
+    except DoseFindingError as exc:
+        raise DoseFindingError(f"{source}: {exc}") from None
     label = case.protocol or (case.design if isinstance(case.design, str) else "design") or "boin"
     return {"name": case.name, "design": label, "seed": seed, **oc_summary(oc, model.truth, design.target)}
 

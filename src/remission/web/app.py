@@ -44,7 +44,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        problems = [{"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
         return JSONResponse({"error": _message(problems), "detail": problems, "status": 422}, status_code=422)
 
     @app.get("/", include_in_schema=False)

@@ -51,7 +51,10 @@ def rulebook(design: DoseDesign, doses: int) -> DoseRule:
         rule = Titration(rule, design.titration, doses, design.cohort_size)
     if design.n_earlystop is not None and design.escalation == "boin":
         rule = StopWhenNAtDose(rule, design.n_earlystop, design.n_earlystop_rule)
-    rule = StopAtN(rule, design.escalation_size, "escalation", "evaluation" if bfboin else "enrolment")
+    # 3+3 ends by its own rule, with at most 6 patients a dose (and the titration patients): its
+    # sample size is never cut shorter than that.
+    most = design.escalation_size if design.escalation == "boin" else max(design.escalation_size, 7 * doses)
+    rule = StopAtN(rule, most, "escalation", "evaluation" if bfboin else "enrolment")
     if design.max_n is not None:
         rule = StopAtN(rule, design.max_n, "all")
     return rule

@@ -6,6 +6,7 @@ from typing import Literal
 
 import numpy as np
 
+from remission.dosefinding.boundaries import eliminated_from, elimination_hits, extrasafe_stops
 from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule, first_true
 from remission.dosefinding.snapshot import NO_CATEGORY, SAFETY, BoolArray, Move
 
@@ -32,25 +33,30 @@ class Elimination(DoseBehaviour):
     def eliminated(self, ctx: DecisionPoint) -> BoolArray:
         before = self.parent.eliminated(ctx)
         s = ctx.s
-        hit = s.dlt >= ctx.cuts.eliminate[s.done]
+        hit = elimination_hits(ctx.cuts, s.done, s.dlt)
         if self.scope == "current":
             hit &= np.arange(s.doses)[None, :] == s.current[:, None]
-        first = first_true(hit)
-        now = np.arange(s.doses)[None, :] >= first[:, None]
+        now = eliminated_from(hit)
         if ctx.explaining:
             fresh = np.flatnonzero(now[0] & ~before[0])
             if fresh.size:
                 j = int(fresh[0])
+                gone = f"dose {j + 1} eliminated" if j + 1 == s.doses else f"doses {j + 1}-{s.doses} eliminated"
                 ctx.say(f"dose {j + 1}: {s.dlt[0, j]} DLT in {s.done[0, j]}, Pr(DLT rate > {ctx.design.target}) > "
-                        f"{self.cutoff}: doses {j + 1}-{s.doses} eliminated")  # fmt: skip
+                        f"{self.cutoff}: {gone}")  # fmt: skip
         return before | now
 
     def evaluate(self, ctx: DecisionPoint) -> Move:
-        move = self.parent.evaluate(ctx)
         s = ctx.s
         rows = np.arange(s.rows)
         gone = ctx.eliminated
         first = first_true(gone)
+        if ctx.explaining and (gone[0, 0] or gone[0, s.current[0]]):
+            # One trial being explained: the other rules' view of a dose that is gone would only
+            # contradict what follows.
+            move = Move.stay(s.current, ctx.design.cohort_size)
+        else:
+            move = self.parent.evaluate(ctx)
         stop = gone[:, 0] & move.goes_on
         move.end[stop] = SAFETY
         here = gone[rows, s.current] & ~stop & move.goes_on
@@ -86,8 +92,8 @@ class ExtraSafe(DoseBehaviour):
         move = self.parent.evaluate(ctx)
         s = ctx.s
         n1, y1 = s.done[:, 0], s.dlt[:, 0]
-        exists = ctx.cuts.eliminate[n1] <= n1  # R checks it where an elimination boundary exists
-        stop = (s.current == 0) & (n1 >= 3) & exists & (y1 >= ctx.cuts.stop[n1]) & move.goes_on
+        exists = ctx.cuts.eliminate[n1] <= n1  # R's get.oc checks it where an elimination boundary exists
+        stop = (s.current == 0) & exists & extrasafe_stops(ctx.cuts, n1, y1) & move.goes_on
         move.end[stop] = SAFETY
         if ctx.explaining and stop[0]:
             ctx.say(f"dose 1: {y1[0]} DLT in {n1[0]} meets the extra-safe rule: the trial stops without an MTD")

@@ -23,7 +23,14 @@ class Titration(DoseBehaviour):
     above the last level, and at the top dose the patient's dose is filled up to a cohort (R).
     Simon's designs 2-4 differ otherwise in dose steps (fixed by the protocol's doses) and in
     counting toxicity of later courses (design 4), which a single-infusion cell product does
-    not have; so one titration rule covers them."""
+    not have; so one titration rule covers them.
+
+    While the titration patient is in the window, an arriving patient may be backfilled to an
+    open lower dose as in any cohort's window (the design's backfill rules). Should those
+    patients eliminate a dose at or below the next titration dose, titration ends and the
+    escalation rule (with elimination and its stop) decides; titration never steps past an
+    eliminated dose. With cohorts of 1 there is nothing to expand: a trigger, or the top dose,
+    hands the decision to the escalation rule."""
 
     def __init__(self, parent: DoseRule, rule: TitrationRule, doses: int, cohort_size: int) -> None:
         super().__init__(parent)
@@ -45,7 +52,15 @@ class Titration(DoseBehaviour):
         grade2 = s.grade2_seen >= 2 if self.rule.grade2_trigger else np.zeros(s.rows, dtype=bool)
         dlt = s.cohort_dlt > 0
         trigger = titrating & (dlt | grade2)
-        handed = trigger & (self.rule.on_trigger == "next_design")
+        # The rules of the parent decide a trigger handed to it, a cohort that is already full
+        # (cohorts of 1), and any titration step once a dose at or below the next one has been
+        # eliminated (backfill patients treated during titration can do that): titration never
+        # steps over an elimination or the stop it calls for.
+        nxt = np.minimum(cur + 1, s.doses - 1)
+        gone = ctx.eliminated[np.arange(s.rows), nxt] if ctx.eliminated.size else np.zeros(s.rows, dtype=bool)
+        full = s.cohort_treated >= self.cohort_size
+        at_top = cur == s.doses - 1
+        handed = titrating & ((trigger & (self.rule.on_trigger == "next_design")) | gone | (full & (trigger | at_top)))
         if ctx.explaining and trigger[0]:
             why = "a DLT" if dlt[0] else "a second grade ≥ 2 toxicity"
             then = "the escalation rule decides on the single patient" if handed[0] else (
@@ -56,16 +71,17 @@ class Titration(DoseBehaviour):
         if parent_rows.size:
             # The escalation rule decides the other cohorts, and a trigger handed over to it.
             move.put(parent_rows, self.parent.evaluate(ctx.take(parent_rows)))
-        expand = trigger & ~handed
-        top = titrating & ~trigger & (cur == s.doses - 1)
-        step = titrating & ~trigger & ~top & (cur + 1 < self.levels)
-        beyond = titrating & ~trigger & ~top & ~step
+        own = titrating & ~handed
+        expand = own & trigger
+        top = own & ~trigger & at_top
+        step = own & ~trigger & ~top & (cur + 1 < self.levels)
+        beyond = own & ~trigger & ~top & ~step
         moves = ((expand | top, cur, EXPANSION, self.cohort_size), (step, cur + 1, TITRATION, 1),
                  (beyond, cur + 1, REGULAR, self.cohort_size))  # fmt: skip
         for mask, dose, kind, size in moves:
             move.dose[mask], move.kind[mask], move.size[mask] = dose[mask], kind, size
             move.continues[mask] = kind == EXPANSION
-        if ctx.explaining and titrating[0] and not trigger[0]:
+        if ctx.explaining and titrating[0] and not trigger[0] and not handed[0]:
             d = int(cur[0]) + 1
             if top[0]:
                 ctx.say(f"titration reached the top dose: expand dose {d} to a cohort of {self.cohort_size}")

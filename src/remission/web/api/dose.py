@@ -5,13 +5,14 @@ path is never opened on a client's say)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.design import DesignError
+from remission.dosefinding.design import OPTION_PATHS, DesignError
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.next_action import next_action
 from remission.dosefinding.patients import parse_outcomes, patients_from_records
@@ -21,6 +22,7 @@ from remission.dosefinding.summary import assumed_summary, boundaries_summary, m
 from remission.dosefinding.trace import TraceLines
 from remission.services.dosing import load_dose_protocol, resolve_case, resolve_design
 from remission.web.schemas.dose import (
+    TRACE_LIMIT,
     WORK_LIMIT,
     BoundariesOut,
     MtdOut,
@@ -34,12 +36,21 @@ from remission.web.schemas.dose import (
 router = APIRouter(prefix="/api/v1/dose", tags=["dose finding"])
 
 
-def _refused(exc: DoseFindingError, where: str = "body") -> HTTPException:
-    """One 422 in the app's error model: each refused field named by its path in the request."""
-    if isinstance(exc, DesignError):
-        detail = [{"loc": [where, *field.split(".")], "msg": msg} for field, msg in exc.problems]
-    else:
-        detail = [{"loc": [where], "msg": str(exc)}]
+def _refused(exc: DoseFindingError, where: str = "body", options: Mapping[str, Any] | None = None) -> HTTPException:
+    """One 422 in the app's error model: each refused field named by its path in the request (a
+    value given in ``options`` under its option name, any other under ``design``)."""
+    if not isinstance(exc, DesignError):
+        return HTTPException(status_code=422, detail=[{"loc": [where], "msg": str(exc)}])
+    detail = []
+    for field, msg in exc.problems:
+        if not field:
+            loc = [where]
+        elif options is None:
+            loc = [where, *field.split(".")]
+        else:
+            named = next((k for k in options if OPTION_PATHS.get(k, k) == field or k == field), None)
+            loc = [where, "options", named] if named else [where, "design", *field.split(".")]
+        detail.append({"loc": loc, "msg": msg})
     return HTTPException(status_code=422, detail=detail)
 
 
@@ -65,8 +76,7 @@ def decision_table(
         _, design = resolve_design(protocol, None, options, allow_paths=False, source="query")
     except DoseFindingError as exc:
         raise _refused(exc, "query") from None
-    upto = min(design.escalation_size if design.max_n is None else design.max_n, design.n_earlystop or 10**6)
-    return {**boundaries_summary(design.table(), upto), "assumed": assumed_summary(design)}
+    return {**boundaries_summary(design.table(), design.table_rows()), "assumed": assumed_summary(design)}
 
 
 @router.post("/select-mtd", response_model=MtdOut)
@@ -86,7 +96,8 @@ def next_dose(body: NextIn) -> Any:
     listed under ``assumed``."""
     try:
         if (body.protocol is None) == (body.protocol_toml is None):
-            raise DoseFindingError("give protocol (a bundled id) or protocol_toml, not both")
+            raise DoseFindingError("give protocol (a bundled id) or protocol_toml" +
+                                   (", not both" if body.protocol is not None else ""))  # fmt: skip
         protocol = (load_dose_protocol(body.protocol, allow_paths=False) if body.protocol is not None
                     else read_protocol(body.protocol_toml or "", "protocol_toml"))  # fmt: skip
         if body.patients is not None and body.outcomes is not None:
@@ -106,16 +117,20 @@ def simulate_endpoint(body: SimulateIn) -> Any:
     line's option names; ``trace`` returns every decision point of up to 100 trials."""
     try:
         protocol, design, model = resolve_case(body, allow_paths=False, source="body")
-        work = body.trials * design.capacity(len(model.truth))
+        doses, most = len(model.truth), design.capacity(len(model.truth))
+        calendar = design.backfill is not None if body.calendar is None else body.calendar
+        work = body.trials * most * doses * (8 if calendar else 1)
         if work > WORK_LIMIT:
-            raise DoseFindingError(f"trials × the design's most patients = {work:,} is over {WORK_LIMIT:,} for one "
-                                   "request: fewer trials, or `remission dose simulate` / `dose sweep`")  # fmt: skip
-        if body.trace and body.trials > 100:
-            raise DoseFindingError("trace: at most 100 trials")
+            raise DoseFindingError(f"trials × the design's most patients × doses{' × 8' if calendar else ''} = "
+                                   f"{work:,} is over {WORK_LIMIT:,} for one request: fewer trials, or "
+                                   "`remission dose simulate` / `dose sweep`")  # fmt: skip
+        if body.trace and (body.trials > 100 or body.trials * most**2 > TRACE_LIMIT):
+            raise DoseFindingError(f"trace: at most 100 trials and trials × the design's most patients² ≤ "
+                                   f"{TRACE_LIMIT:,} (here {body.trials * most**2:,})")  # fmt: skip
         lines = TraceLines() if body.trace else None
         oc = simulate(design, model, body.trials, body.seed, body.calendar, lines)
     except DoseFindingError as exc:
-        raise _refused(exc) from None
+        raise _refused(exc, options=body.options) from None
     return {**oc_summary(oc, model.truth, design.target), "trial": None if protocol is None else protocol.trial.id,
             "design": design.model_dump(mode="json"), "assumed": assumed_summary(design),
             "trace": None if lines is None else lines.lines}  # fmt: skip

@@ -2,8 +2,10 @@
 
 The design inside a request is the one ``DoseDesign`` shape (a protocol file's ``[design]``), or
 a bundled protocol, or a preset name, with ``options`` overriding values by the command line's
-option names. Ranges are bounded to what answers in seconds: a simulation of at most
-``WORK_LIMIT`` patient places (trials × the design's most patients) per request."""
+option names. Ranges are bounded to what answers in seconds (measured on one core): a request's
+work, trials × the design's most patients × doses (× 8 over calendar time), is at most
+``WORK_LIMIT``; a trace repeats every patient on every line, so it is bounded by trials × most
+patients² ≤ ``TRACE_LIMIT``."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from remission.dosefinding.simulation import SimulationCase
 
 __all__ = [
+    "TRACE_LIMIT",
     "WORK_LIMIT",
     "AssumedValue",
     "BoundariesOut",
@@ -29,7 +32,8 @@ __all__ = [
     "StopRowOut",
 ]
 
-WORK_LIMIT = 5_000_000
+WORK_LIMIT = 50_000_000
+TRACE_LIMIT = 400_000
 
 
 class _Out(BaseModel):
@@ -128,7 +132,7 @@ class NextOut(_Out):
 
 class SimulateIn(SimulationCase):
     trials: int = Field(10_000, ge=1, le=100_000)
-    seed: int = 1
+    seed: int = Field(1, ge=0, le=2**63 - 1)
     trace: bool = Field(False, description="Return every decision point (at most 100 trials).")
 
 
