@@ -77,6 +77,31 @@ def test_bad_values_exit_2_naming_the_option() -> None:
     assert result.exit_code == 2 and "--backfill-cap: the design has no backfill" in result.stderr
     result = runner.invoke(app, ["dose", "simulate", "--truth", "0.1,0.2", "--cohorts", "200", "--cohort-size", "12"])
     assert result.exit_code == 2 and "--cohorts: Input should be less than or equal to 100" in result.stderr
+    result = runner.invoke(app, ["dose", "simulate", "--design", "3+3", "--truth", "0.1,0.2", "--n-earlystop", "9"])
+    assert result.exit_code == 2 and "--n-earlystop: BOIN's, not a rule of 3+3" in result.stderr
+    result = runner.invoke(app, ["dose", "simulate", "--design", "3+3", "--truth", "0.1,0.2", "--cohort-size", "4"])
+    assert result.exit_code == 2 and "--cohort-size: 3+3 has cohorts of 3" in result.stderr
+    result = runner.invoke(app, ["dose", "simulate", "--design", "crm", "--truth", "0.1"])
+    assert result.exit_code == 2 and "--design: 'crm' is not one of boin, 3+3, bf-boin, atd-bf-boin" in result.stderr
+
+
+def test_titration_with_cohorts_of_one() -> None:
+    # Cohorts of 1 with R's titration: a trial has 10 patients (10 cohorts of 1; titration
+    # patients count in them) unless dose 1 is eliminated, which needs 3 DLTs in its first 3 or
+    # so (Pr(φ > 0.3 | 3/3) = 1 - 0.3⁴ = 0.992 > 0.95), about 0.1³ = 0.001 of trials at 0.1.
+    got = dose("simulate", "--truth", "0.1,0.2,0.3", "--cohort-size", "1", "--titration", "--trials", "300")
+    assert got["mean_sample_size"] == pytest.approx(10, abs=0.1)
+    assert sum(got["selection_percent"]) + got["no_mtd_percent"] == pytest.approx(100)
+
+
+def test_many_doses_are_listed_one_per_row() -> None:
+    truth = "0.01,0.02,0.03,0.05,0.08,0.1,0.15,0.2,0.25,0.3,0.4,0.5"
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["dose", "simulate", "--truth", truth, "--trials", "100"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    rows = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    assert rows == [str(d) for d in range(1, 13)]
 
 
 def test_boundaries_fit_80_columns() -> None:
@@ -154,6 +179,10 @@ def test_protocol_options_override_the_protocol() -> None:
     got = dose("simulate", "--protocol", "NCT07095075", "--truth", "0.02,0.05,0.10,0.25,0.40", "--n-earlystop", "9",
                "--trials", "200")  # fmt: skip
     assert got["design"]["n_earlystop"] == 9 and "n_earlystop" not in {a["field"] for a in got["assumed"]}
+    # The assumed 28-day window replaced by one month (30 days): no longer an assumption.
+    got = dose("simulate", "--protocol", "NCT07095075", "--truth", "0.02,0.05,0.10,0.25,0.40", "--dlt-window-months",
+               "1", "--trials", "100")  # fmt: skip
+    assert got["design"]["dlt_window_days"] == 30 and "dlt_window_days" not in {a["field"] for a in got["assumed"]}
     result = runner.invoke(app, ["dose", "simulate", "--protocol", "NCT07095075", "--design", "boin", "--truth", "0.1"])
     assert result.exit_code == 2 and "not both" in result.stderr
 

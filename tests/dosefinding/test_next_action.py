@@ -252,3 +252,60 @@ def test_records_refused_with_field_and_record() -> None:
         patients_from_records([{"dose": 1, "treated_on": "2026-01-01"}, {"dose": 1}], DOSES, "f")
     with pytest.raises(DoseFindingError, match="record 1: treated_on must be a date"):
         patients_from_records([{"dose": 1, "treated_on": "yesterday"}], DOSES, "f")
+
+
+def test_an_eliminated_dose_ends_titration_and_the_trial() -> None:
+    # Backfilled DLTs at 25 during titration: 3 DLTs in 4 patients there. Beta(1 + 3, 1 + 1):
+    # Pr(φ > 0.3) = 1 - I₀.₃(4, 2) = 1 - 0.3⁴(5 - 4 × 0.3) = 1 - 0.03078 = 0.969 > 0.95, so 25
+    # and every dose above it are eliminated: titration may not go on to 100, the trial stops.
+    records = [{"dose": 1, "dlt": False, "response": True, "treated_on": "2026-01-01"},
+               {"dose": 2, "dlt": False, "treated_on": "2026-01-30"},
+               *({"dose": 1, "backfill": True, "dlt": True, "dlt_on": f"2026-02-{d + 4:02d}", "treated_on": f"2026-02-{d:02d}"}
+                 for d in (1, 3, 6))]  # fmt: skip
+    got = next_action(BF, patients_from_records(records, DOSES, "test"), as_of=date(2026, 3, 1))
+    assert (got.action, got.dose, got.eliminated) == ("stop", None, [1, 2, 3, 4, 5]), got.reasons
+    assert "dose 1 is eliminated: the trial stops without an MTD" in got.reasons
+    # Without dates, the same in titration: a DLT at 25 expands it to a cohort; 3/3 eliminates.
+    # Beta(4, 1): Pr(φ > 0.3) = 1 - 0.3⁴ = 0.992.
+    got = step("1T 1TT")
+    assert (got.action, got.eliminated) == ("stop", [1, 2, 3, 4, 5])
+
+
+def test_dlt_dates_are_checked() -> None:
+    base = [{"dose": 1, "dlt": True, "treated_on": "2026-01-01"}]
+    with pytest.raises(DoseFindingError, match="patient 1: dlt_on is after the 28-day DLT window"):
+        next_action(HYBRID, patients_from_records([{**base[0], "dlt_on": "2026-01-30"}], DOSES, "t"), date(2026, 3, 1))
+    with pytest.raises(DoseFindingError, match="patient 1: dlt_on is after as_of"):
+        next_action(HYBRID, patients_from_records([{**base[0], "dlt_on": "2026-01-20"}], DOSES, "t"), date(2026, 1, 10))
+    # On the last day of the window (day 28) it is a DLT.
+    got = next_action(HYBRID, patients_from_records([{**base[0], "dlt_on": "2026-01-29"}], DOSES, "t"), date(2026, 2, 1))
+    assert (got.action, got.dose, got.patients) == ("treat", 1, 2)
+
+
+def test_backfill_deviations_with_dates() -> None:
+    # Titration: 25 on 1 Jan (window to 29 Jan), 50 on 30 Jan (window to 27 Feb).
+    records = [{"dose": 1, "dlt": False, "response": True, "treated_on": "2026-01-01"},
+               {"dose": 2, "dlt": False, "treated_on": "2026-01-30"},
+               {"dose": 2, "dlt": False, "backfill": True, "treated_on": "2026-02-02"},
+               {"dose": 1, "dlt": False, "backfill": True, "treated_on": "2026-02-05"},
+               {"dose": 1, "dlt": False, "backfill": True, "treated_on": "2026-03-10"}]  # fmt: skip
+    got = next_action(BF, patients_from_records(records, DOSES, "test"), as_of=date(2026, 4, 30))
+    assert got.deviations == ["patient 3 was backfilled at dose 2, not below the current dose 2",
+                              "patient 5 was backfilled after the cohort at dose 2 was complete"]  # fmt: skip
+    first = [{"dose": 1, "dlt": False, "backfill": True, "treated_on": "2026-01-01"}]
+    got = next_action(BF, patients_from_records(first, DOSES, "test"), as_of=date(2026, 3, 1))
+    assert got.deviations == ["patient 1 was backfilled before any escalation cohort"]
+
+
+def test_a_patient_after_the_completion_day_follows_the_decision_of_that_day() -> None:
+    # The records of test_a_cohort_is_decided_on_the_day_it_was_complete, and the next patient
+    # at 200 on 12 May as the rules said on 29 April; the backfill DLT at 50 known on 2 May
+    # does not turn that into a deviation.
+    records = [{"dose": 1, "dlt": False, "treated_on": "2026-01-05", "response": True},
+               {"dose": 2, "dlt": False, "treated_on": "2026-02-05"},
+               {"dose": 3, "dlt": False, "treated_on": "2026-03-20"}, {"dose": 3, "dlt": False, "treated_on": "2026-03-25"},
+               {"dose": 3, "dlt": False, "treated_on": "2026-04-01"},
+               {"dose": 2, "dlt": True, "dlt_on": "2026-05-02", "treated_on": "2026-04-20", "backfill": True},
+               {"dose": 4, "treated_on": "2026-05-12"}]  # fmt: skip
+    got = next_action(BF, patients_from_records(records, DOSES, "test"), as_of=date(2026, 5, 13))
+    assert got.deviations == [] and (got.action, got.dose) == ("treat", 4)

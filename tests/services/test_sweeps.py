@@ -56,6 +56,10 @@ def test_cli_sweep(tmp_path: Path) -> None:
     path.write_text('[{"name": "a", "truth": [0.1, 0.3, 0.5]}, {"name": "b", "design": "3+3", "truth": [0.1, 0.3, 0.5]}]')
     result = CliRunner().invoke(app, ["dose", "sweep", "--scenarios", str(path), "--trials", "200", "--workers", "1"])
     assert result.exit_code == 0 and " a " in result.stdout and "3+3" in result.stdout
+    assert [line.split("│")[2].strip() for line in result.stdout.splitlines() if line.startswith("│")] == ["boin", "3+3"]
     path.write_text('[{"truth": [0.1], "design": "crm"}]')
     result = CliRunner().invoke(app, ["dose", "sweep", "--scenarios", str(path)])
     assert result.exit_code == 2 and "scenario 1: design: 'crm' is not one of" in result.stderr
+    path.write_text('[{"truth": [0.1, 0.2]}, {"protocol": "NCT07095075", "truth": [0.1]}]')
+    result = CliRunner().invoke(app, ["dose", "sweep", "--scenarios", str(path)])
+    assert result.exit_code == 2 and "scenario 2: truth: 1 values; the protocol has 5 doses" in result.stderr

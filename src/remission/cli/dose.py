@@ -13,7 +13,6 @@ import csv
 import io
 import json
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,50 +22,33 @@ from rich.table import Table
 
 from remission.cli.output import JsonOpt, fail, out, print_json
 from remission.dosefinding.boundaries import BoundaryRow, Decision, DoseFindingError
-from remission.dosefinding.design import OPTION_PATHS, DesignError, DoseDesign, field_problems
+from remission.dosefinding.design import (
+    OPTION_PATHS,
+    PRESETS,
+    BackfillAssign,
+    BackfillRules,
+    DesignError,
+    DoseDesign,
+    EarlyStopReading,
+    field_problems,
+)
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.next_action import next_action
 from remission.dosefinding.patients import Patient, parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import DoseProtocol
-from remission.dosefinding.simulation import OperatingCharacteristics, SimulationCase, simulate
+from remission.dosefinding.simulation import (
+    AccrualModel,
+    OperatingCharacteristics,
+    ResponseTiming,
+    SimulationCase,
+    simulate,
+)
 from remission.dosefinding.summary import assumed_summary, boundaries_summary, mtd_summary, next_summary, oc_summary
 from remission.dosefinding.trace import TraceWriter
 from remission.services.dosing import load_dose_protocol, resolve_case, resolve_design
 from remission.services.sweeps import sweep
 
 dose_app = typer.Typer(help="Dose finding: BOIN decision tables, MTD selection, simulation.", no_args_is_help=True)
-
-
-class DesignName(StrEnum):
-    BOIN = "boin"
-    BF_BOIN = "bf-boin"
-    ATD_BF_BOIN = "atd-bf-boin"
-    THREE_PLUS_THREE = "3+3"
-
-
-class Accrual(StrEnum):
-    UNIFORM = "uniform"
-    POISSON = "poisson"
-
-
-class Assign(StrEnum):
-    HIGHEST = "highest"
-    LOWEST = "lowest"
-
-
-class Rules(StrEnum):
-    PAPER = "paper"
-    BFBOIN = "bfboin"
-
-
-class EarlyStopRule(StrEnum):
-    WITH_STAY = "with_stay"
-    SIMPLE = "simple"
-
-
-class Timing(StrEnum):
-    IN_WINDOW = "in_window"
-    WINDOW_END = "window_end"
 
 
 # Design options: None means "not given" (the protocol's or the preset's value stands).
@@ -77,7 +59,7 @@ CutoffEli = Annotated[float | None, typer.Option("--cutoff-eli", help="Posterior
 Extrasafe = Annotated[bool | None, typer.Option("--extrasafe/--no-extrasafe", help="Stop on a too toxic dose 1.")]
 Offset = Annotated[float | None, typer.Option(help="With --extrasafe: the stopping cut-off is cutoff-eli − offset.")]
 EarlyStop = Annotated[int | None, typer.Option("--n-earlystop", help="Stop with this many at the current dose.")]
-EarlyRule = Annotated[EarlyStopRule | None, typer.Option("--n-earlystop-rule", help="Only when staying, or always.")]
+EarlyRule = Annotated[EarlyStopReading | None, typer.Option("--n-earlystop-rule", help="Only when staying, or always.")]
 PSaf = Annotated[float | None, typer.Option("--p-saf", help="Highest rate deemed safe (default 0.6 φ).")]
 PTox = Annotated[float | None, typer.Option("--p-tox", help="Lowest rate deemed toxic (default 1.4 φ).")]
 BoundMtd = Annotated[bool | None, typer.Option("--bound-mtd/--no-bound-mtd", help="The MTD's estimate must be < λd.")]
@@ -95,10 +77,6 @@ def _numbers(text: str, option: str, kind: type[int] | type[float]) -> list[Any]
         except ValueError:
             raise fail(f"{option}: {piece.strip()!r} is not {'an integer' if kind is int else 'a number'}", 2) from None
     return values
-
-
-def _value(choice: StrEnum | None) -> str | None:
-    return None if choice is None else choice.value
 
 
 # A design field's option on this command line (``backfill.cap`` → ``--backfill-cap``).
@@ -235,7 +213,7 @@ def select_mtd_command(
 @dose_app.command("simulate")
 def simulate_command(
     truth: Annotated[str, typer.Option("--truth", help="True DLT probability per dose, e.g. 0.05,0.12,0.3,0.46,0.6.")],
-    design_name: Annotated[DesignName | None, typer.Option("--design", help="A named design (default boin).")] = None,
+    design_name: Annotated[str | None, typer.Option("--design", help=f"{' | '.join(PRESETS)} (default boin).")] = None,
     protocol_name: ProtocolOpt = None,
     target: Target = None,
     cohort_size: CohortSize = None,
@@ -257,11 +235,11 @@ def simulate_command(
     accrual_per_month: Annotated[float | None, typer.Option("--accrual-per-month", help="Patients a month.")] = None,
     dlt_window_months: Annotated[float | None, typer.Option("--dlt-window-months", help="DLT window.")] = None,
     dlt_window_days: Annotated[int | None, typer.Option("--dlt-window-days", help="DLT window in days.")] = None,
-    accrual: Annotated[Accrual | None, typer.Option(help="uniform (the app) or poisson.")] = None,
-    backfill_assign: Annotated[Assign | None, typer.Option("--backfill-assign", help="Open dose first.")] = None,
+    accrual: Annotated[AccrualModel | None, typer.Option(help="uniform (the app) or poisson.")] = None,
+    backfill_assign: Annotated[BackfillAssign | None, typer.Option("--backfill-assign", help="Which first.")] = None,
     response: Annotated[str | None, typer.Option(help="True response probability per dose (default 1).")] = None,
-    response_timing: Annotated[Timing | None, typer.Option("--response-timing", help="When responses show.")] = None,
-    backfill_rules: Annotated[Rules | None, typer.Option("--backfill-rules", help="BF-BOIN rules.")] = None,
+    response_timing: Annotated[ResponseTiming | None, typer.Option("--response-timing", help="Seen when.")] = None,
+    backfill_rules: Annotated[BackfillRules | None, typer.Option("--backfill-rules", help="BF-BOIN rules.")] = None,
     titration_levels: Annotated[int | None, typer.Option("--titration-levels", help="Titrated doses.")] = None,
     grade2: Annotated[str | None, typer.Option(help="P(grade ≥ 2 toxicity) per dose (titration trigger).")] = None,
     max_n: Annotated[int | None, typer.Option("--max-n", help="Total patients, backfill included.")] = None,
@@ -275,23 +253,23 @@ def simulate_command(
         raise fail("give --protocol or --design, not both", 2)
     options = {
         "target": target, "cohort_size": cohort_size, "cohorts": cohorts, "n_earlystop": n_earlystop,
-        "n_earlystop_rule": _value(n_earlystop_rule), "start_dose": start_dose,
+        "n_earlystop_rule": n_earlystop_rule, "start_dose": start_dose,
         "titration": titration, "p_saf": p_saf, "p_tox": p_tox, "cutoff_eli": cutoff_eli, "extrasafe": extrasafe,
         "offset": offset, "bound_mtd": bound_mtd, "stay_at_one_third": stay_at_one_third,
-        "backfill_cap": backfill_cap, "backfill_assign": _value(backfill_assign),
-        "backfill_rules": _value(backfill_rules), "titration_levels": titration_levels,
+        "backfill_cap": backfill_cap, "backfill_assign": backfill_assign,
+        "backfill_rules": backfill_rules, "titration_levels": titration_levels,
         "max_n": max_n, "dlt_window_months": dlt_window_months, "dlt_window_days": dlt_window_days,
     }  # fmt: skip
     timed = accrual_per_month is not None or accrual is not None
     case: dict[str, Any] = {
-        "protocol": protocol_name, "design": None if design_name is None else design_name.value,
+        "protocol": protocol_name, "design": design_name,
         "options": {k: v for k, v in options.items() if v is not None},
         "truth": _numbers(truth, "--truth", float),
         "response": None if response is None else _numbers(response, "--response", float),
         "grade2": None if grade2 is None else _numbers(grade2, "--grade2", float),
         "accrual_per_month": 3.0 if accrual_per_month is None else accrual_per_month,
-        "accrual": (accrual or Accrual.UNIFORM).value,
-        "response_timing": _value(response_timing),
+        "accrual": accrual or "uniform",
+        "response_timing": response_timing,
         "calendar": True if timed else None,
     }  # fmt: skip
     try:
@@ -313,7 +291,7 @@ def simulate_command(
         print_json({**oc_summary(oc, model.truth, design.target), "trial": trial,
                     "design": design.model_dump(mode="json"), "assumed": assumed_summary(design)})  # fmt: skip
         return
-    label = f"{protocol.trial.id} (protocol)" if protocol is not None else (design_name or DesignName.BOIN).value
+    label = f"{protocol.trial.id} (protocol)" if protocol is not None else (design_name or "boin")
     _print_oc(f"{label}: {trials} trials, seed {seed}", model.truth, model.response if design.backfill else None, oc)
     _print_assumed(design)
 

@@ -1,7 +1,7 @@
 """A dose-finding design, in its one shape: the ``[design]`` table of a protocol file, the JSON of
 the REST API and what the command line's options fill in are all a ``DoseDesign``.
 
-A design is immutable configuration. ``rulebook(design)`` (``rules.py``) turns it into the tree of
+A design is immutable configuration. ``rulebook(design)`` (``rules/``) turns it into the tree of
 rules that the live decision and every simulation run; nothing else reads these fields to decide.
 Field names are the command line's options (``--backfill-cap`` is ``backfill.cap``, see
 ``OPTION_PATHS``), so an option given beside ``--protocol`` overrides the protocol's value.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from remission.dosefinding.boundaries import DecisionTable, DoseFindingError
 
@@ -20,13 +20,22 @@ __all__ = [
     "DAYS_PER_MONTH",
     "OPTION_PATHS",
     "PRESETS",
+    "BackfillAssign",
     "BackfillRule",
+    "BackfillRules",
     "DesignError",
     "DoseDesign",
+    "EarlyStopReading",
     "TitrationRule",
     "design_from",
     "field_problems",
 ]
+
+# The choices of a few fields, named so that the command line offers the same ones.
+EarlyStopReading = Literal["with_stay", "simple"]
+BackfillRules = Literal["paper", "bfboin"]
+BackfillAssign = Literal["highest", "lowest"]
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -48,11 +57,11 @@ class TitrationRule(_Frozen):
 class BackfillRule(_Frozen):
     """BF-BOIN backfilling (Zhao 2024): patients who arrive while the escalation cohort is in its
     DLT window go to a lower open dose. ``rules``: ``paper`` (the article's rules as settled in
-    ``rules.py``) or ``bfboin`` (the R package bfboin 0.1.1, kept to reproduce its figures)."""
+    ``rules/backfill.py``) or ``bfboin`` (the R package bfboin 0.1.1, kept to reproduce its figures)."""
 
     cap: int = Field(12, ge=1, le=100, description="patients per dose, escalation and backfill together")
-    rules: Literal["paper", "bfboin"] = "paper"
-    assign: Literal["highest", "lowest"] = "highest"
+    rules: BackfillRules = "paper"
+    assign: BackfillAssign = "highest"
     require_response: bool = True
 
 
@@ -67,7 +76,7 @@ class DoseDesign(_Frozen):
     cohorts: int = Field(10, ge=1, le=100, description="escalation cohorts (backfill patients are extra)")
     max_n: int | None = Field(None, ge=1, le=500, description="every patient, backfill included")
     n_earlystop: int | None = Field(None, ge=1, le=500, description="stop with this many at the current dose")
-    n_earlystop_rule: Literal["with_stay", "simple"] = "with_stay"
+    n_earlystop_rule: EarlyStopReading = "with_stay"
     cutoff_eli: float | None = Field(0.95, ge=0.5, lt=1, description="elimination cut-off (null: none)")
     extrasafe: bool = False
     offset: float = Field(0.05, ge=0, lt=0.5)
@@ -79,18 +88,23 @@ class DoseDesign(_Frozen):
     backfill: BackfillRule | None = None
     assumed: tuple[str, ...] = Field((), description="values the trial has not published (field paths)")
 
+    @field_validator("cohort_size", "n_earlystop", "extrasafe", "stay_at_one_third", "backfill")
+    @classmethod
+    def _not_for_3_plus_3(cls, value: Any, info: ValidationInfo) -> Any:
+        """3+3 has cohorts of 3, no backfill, and none of BOIN's stopping or safety options; a
+        field check (escalation is declared first) so that the error names the field."""
+        if info.data.get("escalation") == "3+3":
+            if info.field_name == "cohort_size" and value != 3:
+                raise ValueError("3+3 has cohorts of 3")
+            if info.field_name != "cohort_size" and value:
+                raise ValueError("BOIN's, not a rule of 3+3")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> DoseDesign:
         self.table()  # the boundary checks R BOIN makes (target, p_saf, p_tox, cut-offs)
         if self.backfill is not None and self.cohort_size < 3:
             raise ValueError("backfill needs cohorts of at least 3 (BF-BOIN): cohort_size is less")
-        if self.escalation == "3+3":
-            if self.backfill is not None or self.cohort_size != 3:
-                raise ValueError("3+3 has cohorts of 3 and no backfill")
-            given = [name for name, value in (("n_earlystop", self.n_earlystop), ("extrasafe", self.extrasafe),
-                                               ("stay_at_one_third", self.stay_at_one_third)) if value]  # fmt: skip
-            if given:
-                raise ValueError(f"{', '.join(given)}: BOIN's, not a rule of 3+3")
         for path in self.assumed:
             if not _has_path(self, path):
                 raise ValueError(f"assumed: {path!r} is not a field of the design")

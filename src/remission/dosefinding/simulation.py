@@ -51,8 +51,10 @@ from remission.dosefinding.snapshot import (
 from remission.dosefinding.trial_state import NEVER, Enrolment, Trials
 
 __all__ = [
+    "AccrualModel",
     "OperatingCharacteristics",
     "PatientModel",
+    "ResponseTiming",
     "SimulationCase",
     "TraceSink",
     "simulate",
@@ -60,6 +62,11 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+
+
+# Named so that the command line offers the same choices.
+AccrualModel = Literal["uniform", "poisson"]
+ResponseTiming = Literal["in_window", "window_end"]
 
 
 class PatientModel(BaseModel):
@@ -73,8 +80,8 @@ class PatientModel(BaseModel):
     response: tuple[float, ...] | None = None
     grade2: tuple[float, ...] | None = None
     accrual_per_month: float = Field(3.0, gt=0, le=100)
-    accrual: Literal["uniform", "poisson"] = "uniform"
-    response_timing: Literal["in_window", "window_end"] | None = None
+    accrual: AccrualModel = "uniform"
+    response_timing: ResponseTiming | None = None
 
     @model_validator(mode="after")
     def _per_dose(self) -> PatientModel:

@@ -33,7 +33,9 @@ def run_case(case: SimulationCase, n_trials: int, seed: int, source: str = "scen
         oc = simulate(design, model, n_trials, seed, case.calendar)
     except DoseFindingError as exc:
         raise DoseFindingError(f"{source}: {exc}") from None
-    label = case.protocol or (case.design if isinstance(case.design, str) else "design") or "boin"
+    # What the scenario named: a protocol, a preset, or (a whole design object) "custom".
+    label = case.protocol or (case.design if isinstance(case.design, str) else "boin" if case.design is None
+                              else "custom")  # fmt: skip
     return {"name": case.name, "design": label, "seed": seed, **oc_summary(oc, model.truth, design.target)}
 
 
