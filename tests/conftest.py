@@ -12,9 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from remission.services.trials import Registry
+
+# No per-example deadline: a loaded CI machine must not fail a property on time. Speed is
+# measured in benchmarks/, not in tests.
+settings.register_profile("remission", deadline=None)
+settings.load_profile("remission")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
