@@ -18,6 +18,8 @@ from functools import cached_property, lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from remission.dosefinding.arrays import first_true
+
 __all__ = [
     "BoundaryArrays",
     "BoundaryRow",
@@ -118,9 +120,7 @@ def elimination_hits(cuts: BoundaryArrays, n: NDArray[np.int64], y: NDArray[np.i
 
 def eliminated_from(hits: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """The first dose hit and every dose above it, per trial (BOIN eliminates upwards)."""
-    doses = hits.shape[1]
-    first = np.where(hits.any(axis=1), hits.argmax(axis=1), doses)
-    gone: NDArray[np.bool_] = np.arange(doses)[None, :] >= first[:, None]
+    gone: NDArray[np.bool_] = np.arange(hits.shape[1])[None, :] >= first_true(hits)[:, None]
     return gone
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from remission.dosefinding.arrays import first_true, last_true
 from remission.dosefinding.boundaries import (
     DecisionTable,
     DoseFindingError,
@@ -133,11 +134,11 @@ def select_mtd_batch(
     trials, doses = n.shape
     cuts = table.arrays(int(n.max(initial=0)))
     gone = eliminated_from(elimination_hits(cuts, n, y))
-    first_hit = np.where(gone.any(axis=1), gone.argmax(axis=1), doses)
+    first_hit = first_true(gone)
     stopped = gone[:, 0] | extrasafe_stops(cuts, n[:, 0], y[:, 0])
     treated = n > 0
     lo = treated.argmax(axis=1)
-    last_treated = doses - 1 - treated[:, ::-1].argmax(axis=1)
+    last_treated = last_true(treated)
     hi = np.minimum(last_treated, first_hit - 1)
     contiguous = (treated.sum(axis=1) == last_treated - lo + 1) | ~treated.any(axis=1)
     if not contiguous.all():

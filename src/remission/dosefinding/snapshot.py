@@ -9,6 +9,7 @@ cannot drift apart. Doses are 0-based here; the faces print them 1-based.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,8 +56,21 @@ GOES_ON, SAFETY, SELECT, DECLARED = 0, 1, 2, 3
 NO_CATEGORY, ESCALATE, STAY, DEESCALATE = -1, 0, 1, 2
 
 
+class _PerTrial:
+    """Dataclasses of arrays with one row per trial: a selection of rows, and rows written back."""
+
+    def take(self, index: IntArray) -> Self:
+        """The rows ``index`` (copies)."""
+        return type(self)(**{f.name: getattr(self, f.name)[index] for f in fields(self)})  # type: ignore[arg-type]
+
+    def put(self, index: IntArray | BoolArray, other: Self) -> None:
+        """Write ``other``'s rows (one per selected row of this) into the rows ``index``."""
+        for f in fields(self):  # type: ignore[arg-type]
+            getattr(self, f.name)[index] = getattr(other, f.name)
+
+
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(_PerTrial):
     """The trials as the rules read them at ``day``. Per dose: patients whose DLT outcome is known
     (a DLT, or a closed window), the DLTs among them, every patient treated (pending included),
     the backfill patients among them, whether a response is known, and whether an earlier cohort
@@ -99,12 +113,9 @@ class Snapshot:
     def pending(self) -> IntArray:
         return self.treated - self.done
 
-    def take(self, index: IntArray) -> Snapshot:
-        return Snapshot(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
-
 
 @dataclass
-class Move:
+class Move(_PerTrial):
     """A cohort decision, for the rows evaluated: where the next cohort goes and of what kind and
     size, whether it continues the current cohort (a titration dose expanded), the BOIN category
     at the current dose after pooling (NO_CATEGORY when another rule decided) and whether the
@@ -139,14 +150,9 @@ class Move:
         out: BoolArray = self.end == GOES_ON
         return out
 
-    def put(self, rows: IntArray, other: Move) -> None:
-        """Take ``other``'s answers (a move for the rows ``rows`` of this one) into this move."""
-        for f in fields(self):
-            getattr(self, f.name)[rows] = getattr(other, f.name)
-
 
 @dataclass
-class Choice:
+class Choice(_PerTrial):
     """What the rule book says to do now, per trial: the action, the dose, how many patients to
     enrol there; the phase; and for a treated patient who starts (or continues) an escalation
     cohort, the cohort's kind and intended size and the doses eliminated by the decision. A stop
@@ -165,9 +171,6 @@ class Choice:
     mtd: IntArray
     final_day: IntArray
     open_doses: BoolArray
-
-    def take(self, index: IntArray) -> Choice:
-        return Choice(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
     @classmethod
     def waiting(cls, s: Snapshot) -> Choice:

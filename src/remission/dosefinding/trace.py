@@ -68,7 +68,10 @@ class TraceLines:
 
     def __call__(self, ids: IntArray, st: Trials, rows: IntArray, day: IntArray, c: Choice) -> None:
         for k in range(ids.size):
-            self.lines.append(_line(int(ids[k]), st, int(rows[k]), int(day[k]), c, k, self.origin))
+            self.add(_line(int(ids[k]), st, int(rows[k]), int(day[k]), c, k, self.origin))
+
+    def add(self, line: dict[str, object]) -> None:
+        self.lines.append(line)
 
 
 class TraceWriter(TraceLines):
@@ -78,6 +81,5 @@ class TraceWriter(TraceLines):
         super().__init__(origin)
         self.out = out
 
-    def __call__(self, ids: IntArray, st: Trials, rows: IntArray, day: IntArray, c: Choice) -> None:
-        for k in range(ids.size):
-            self.out.write(json.dumps(_line(int(ids[k]), st, int(rows[k]), int(day[k]), c, k, self.origin)) + "\n")
+    def add(self, line: dict[str, object]) -> None:
+        self.out.write(json.dumps(line) + "\n")

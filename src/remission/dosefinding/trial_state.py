@@ -16,6 +16,7 @@ backfill outcome does not reopen it (``snapshots``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,18 +181,15 @@ class Trials:
             self.advance(ids[reach], complete[k][reach])
             at_completion = self.snapshot(ids)
             if past.any():
-                again = self.snapshot_on(ids[~reach], complete[k][~reach])
-                for name, value in vars(again).items():
-                    getattr(at_completion, name)[~reach] = value
+                at_completion.put(~reach, self.snapshot_on(ids[~reach], complete[k][~reach]))
         self.advance(rows, day)
         today = self.snapshot(rows)
         if at_completion is None:
             return today, today
         if k.size == today.rows:
             return today, at_completion
-        decided = Snapshot(**{name: np.array(value) for name, value in vars(today).items()})
-        for name, value in vars(at_completion).items():
-            getattr(decided, name)[k] = value
+        decided = today.take(np.arange(today.rows))  # a copy: ``today`` may be the machine's own arrays
+        decided.put(k, at_completion)
         return today, decided
 
     def snapshot_on(self, rows: IntArray, day: IntArray) -> Snapshot:
@@ -199,17 +197,10 @@ class Trials:
         patients treated, the outcomes and responses known by then, counted again; the cohort
         and the eliminations as they stand (the current cohort had started by then)."""
         out = self.snapshot(rows)
-        width = max(int(self.count[rows].max(initial=0)), 1)
-        exists = np.arange(width)[:, None] < self.count[None, rows]
+        width, exists, per_dose = self._patients(rows)
         by = exists & (self.p_day[:width, rows] <= day[None, :])
         known = by & (self.p_known[:width, rows] <= day[None, :])
         seen = by & (self.p_response[:width, rows] <= day[None, :])
-        cells = np.arange(rows.size)[None, :] * self.doses + self.p_dose[:width, rows]
-        size, shape = rows.size * self.doses, (rows.size, self.doses)
-
-        def per_dose(mask: NDArray[np.bool_]) -> IntArray:
-            return np.bincount(cells[mask], minlength=size).reshape(shape).astype(np.int64)
-
         backfill, dlt = self.p_backfill[:width, rows], self.p_dlt[:width, rows]
         mine = self.p_cohort[:width, rows] == (self.cohorts[rows] - 1)[None, :]
         titration = self.p_titration[:width, rows] & self.p_grade2[:width, rows]
@@ -222,6 +213,19 @@ class Trials:
             cohorts=out.cohorts, escalation_treated=(by & ~backfill).sum(axis=0),
             grade2_seen=(known & titration).sum(axis=0),
         )  # fmt: skip
+
+    def _patients(self, rows: IntArray) -> tuple[int, BoolArray, Callable[[BoolArray], IntArray]]:
+        """For ``rows``, looked at patient by patient: how many positions they use, which of those
+        hold a patient, and a count per trial and dose of the positions a mask selects."""
+        width = max(int(self.count[rows].max(initial=0)), 1)
+        exists = np.arange(width)[:, None] < self.count[None, rows]
+        cells = np.arange(rows.size)[None, :] * self.doses + self.p_dose[:width, rows]
+        size, shape = rows.size * self.doses, (rows.size, self.doses)
+
+        def per_dose(mask: BoolArray) -> IntArray:
+            return np.bincount(cells[mask], minlength=size).reshape(shape).astype(np.int64)
+
+        return width, exists, per_dose
 
     def snapshot(self, rows: Rows) -> Snapshot:
         """The state of ``rows`` (with ``None``, views of the machine's own arrays: read them
@@ -325,17 +329,12 @@ class Trials:
     def final_counts(self, rows: IntArray, by_day: IntArray) -> tuple[IntArray, IntArray]:
         """Per dose, the patients of ``rows`` with an outcome known by ``by_day`` and their DLTs
         (NEVER - 1 counts every patient, each followed to the end of the window)."""
-        width = max(int(self.count[rows].max(initial=0)), 1)
-        known = (self.p_known[:width, rows] <= by_day[None, :]) & (np.arange(width)[:, None] < self.count[None, rows])
-        cells = (np.arange(rows.size)[None, :] * self.doses + self.p_dose[:width, rows])[known]
-        size = rows.size * self.doses
-        n = np.bincount(cells, minlength=size).reshape(rows.size, self.doses)
-        y = np.bincount(cells[self.p_dlt[:width, rows][known]], minlength=size).reshape(rows.size, self.doses)
-        return n.astype(np.int64), y.astype(np.int64)
+        width, exists, per_dose = self._patients(rows)
+        known = exists & (self.p_known[:width, rows] <= by_day[None, :])
+        return per_dose(known), per_dose(known & self.p_dlt[:width, rows])
 
     def last_known(self, rows: IntArray) -> IntArray:
         """The day the last outcome of each row's patients is known (every patient followed)."""
-        width = max(int(self.count[rows].max(initial=0)), 1)
-        mine = np.arange(width)[:, None] < self.count[None, rows]
-        last: IntArray = np.where(mine, self.p_known[:width, rows], 0).max(axis=0).astype(np.int64)
+        width, exists, _ = self._patients(rows)
+        last: IntArray = np.where(exists, self.p_known[:width, rows], 0).max(axis=0).astype(np.int64)
         return last

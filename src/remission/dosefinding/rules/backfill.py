@@ -44,8 +44,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from remission.dosefinding.arrays import first_true, last_true
 from remission.dosefinding.design import BackfillRule
-from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule, boin_category, first_true
+from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule, boin_category
 from remission.dosefinding.snapshot import (
     DEESCALATE,
     ESCALATE,
@@ -94,10 +95,7 @@ class Backfill(DoseBehaviour):
             allowed = np.ones_like(lower)
         closed = np.logical_or.accumulate(closing & lower, axis=1)
         open_doses = lower & responded & ~closed & roomy & allowed
-        if self.rule.assign == "highest":
-            dose = np.where(open_doses.any(axis=1), s.doses - 1 - open_doses[:, ::-1].argmax(axis=1), -1)
-        else:
-            dose = np.where(open_doses.any(axis=1), open_doses.argmax(axis=1), -1)
+        dose = last_true(open_doses) if self.rule.assign == "highest" else first_true(open_doses, none=-1)
         if ctx.explaining:
             self._explain(ctx, lower[0], responded[0], closed[0], roomy[0], allowed[0])
         return dose, open_doses
@@ -139,7 +137,7 @@ class Backfill(DoseBehaviour):
         has = conflict.any(axis=1)
         if not has.any():
             return move
-        b_star = np.where(has, s.doses - 1 - conflict[:, ::-1].argmax(axis=1), 0)
+        b_star = last_true(conflict, none=0)
         zeros = np.zeros((s.rows, 1), dtype=np.int64)
         cum_n = np.concatenate([zeros, np.cumsum(s.done, axis=1)], axis=1)
         cum_y = np.concatenate([zeros, np.cumsum(s.dlt, axis=1)], axis=1)
@@ -154,7 +152,7 @@ class Backfill(DoseBehaviour):
         k_y = cum_y[:, 1:] - cum_y[rows, b_star][:, None]
         fine = (doses >= b_star[:, None]) & lower & (boin_category(cuts, np.maximum(k_n, 0), k_y) != DEESCALATE)
         fine &= k_n > 0
-        best = np.where(fine.any(axis=1), s.doses - 1 - fine[:, ::-1].argmax(axis=1), b_star - 1)
+        best = last_true(fine, none=b_star - 1)
         up, down = pooled == ESCALATE, pooled == DEESCALATE
         new = np.where(up, np.where(up_blocked, cur, cur + 1), np.where(down, np.maximum(best, 0), cur))
         move.dose[has] = new[has]

@@ -55,8 +55,6 @@ __all__ = [
     "DoseRule",
     "boin_category",
     "decide",
-    "first_true",
-    "lowest_first_gone",
 ]
 
 ROOMY = 1 << 30  # "no limit" for the room counts
@@ -94,17 +92,6 @@ def boin_category(cuts: BoundaryArrays, n: IntArray, y: IntArray) -> IntArray:
     a de-escalation here; ``Elimination`` acts on it). A dose without data has none."""
     out = np.where(y <= cuts.escalate[n], ESCALATE, np.where(y >= cuts.deescalate[n], DEESCALATE, STAY))
     return np.where(n > 0, out, NO_CATEGORY)
-
-
-def first_true(flags: BoolArray) -> IntArray:
-    """Per row, the index of the first True column, or the number of columns when none is."""
-    first: IntArray = np.where(flags.any(axis=1), flags.argmax(axis=1), flags.shape[1])
-    return first
-
-
-def lowest_first_gone(eliminated: BoolArray) -> IntArray:
-    """Per row, the lowest eliminated dose (the number of doses when none is)."""
-    return first_true(eliminated)
 
 
 class DoseRule:
@@ -300,8 +287,7 @@ def decide(
     ready = rest & ~filling & ~pending
     if ready.any():
         rows = np.flatnonzero(ready)
-        basis = decided or s
-        sub = DecisionPoint(basis if rows.size == s.rows else basis.take(rows), design, table, cuts, notes)
+        sub = DecisionPoint(decided or s, design, table, cuts, notes).take(rows)
         sub.eliminated = root.eliminated(sub)
         move = root.evaluate(sub)
         c.eliminated[rows] = sub.eliminated

@@ -6,8 +6,9 @@ from typing import Literal
 
 import numpy as np
 
+from remission.dosefinding.arrays import first_true
 from remission.dosefinding.boundaries import eliminated_from, elimination_hits, extrasafe_stops
-from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule, first_true
+from remission.dosefinding.rules.base import DecisionPoint, DoseBehaviour, DoseRule
 from remission.dosefinding.snapshot import NO_CATEGORY, SAFETY, BoolArray, Move
 
 __all__ = ["Elimination", "ExtraSafe"]
