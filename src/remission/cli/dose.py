@@ -23,6 +23,7 @@ from rich.table import Table
 from remission.cli.output import JsonOpt, fail, out, print_json
 from remission.dosefinding.boundaries import BoundaryRow, Decision, DoseFindingError
 from remission.dosefinding.design import (
+    DEFAULT_PRESET,
     OPTION_PATHS,
     PRESETS,
     BackfillAssign,
@@ -31,6 +32,7 @@ from remission.dosefinding.design import (
     DoseDesign,
     EarlyStopReading,
     field_problems,
+    problems_text,
 )
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.next_action import next_action
@@ -43,7 +45,7 @@ from remission.dosefinding.simulation import (
     SimulationCase,
     simulate,
 )
-from remission.dosefinding.summary import assumed_summary, boundaries_summary, mtd_summary, next_summary, oc_summary
+from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary, simulation_summary
 from remission.dosefinding.trace import TraceWriter
 from remission.services.dosing import load_dose_protocol, resolve_case, resolve_design
 from remission.services.sweeps import sweep
@@ -65,6 +67,7 @@ PTox = Annotated[float | None, typer.Option("--p-tox", help="Lowest rate deemed 
 BoundMtd = Annotated[bool | None, typer.Option("--bound-mtd/--no-bound-mtd", help="The MTD's estimate must be < λd.")]
 StayOneThird = Annotated[bool | None, typer.Option("--stay-at-one-third/--no-stay-at-one-third",
                                                    help="1 DLT in 3: stay (Zhao 2024, Table 1).")]  # fmt: skip
+DesignOpt = Annotated[str | None, typer.Option("--design", help=f"{' | '.join(PRESETS)} (default {DEFAULT_PRESET}).")]
 ProtocolOpt = Annotated[str | None, typer.Option("--protocol", help="A bundled trial id or a protocol file (TOML).")]
 
 
@@ -88,7 +91,7 @@ def _flag(field: str) -> str:
 
 
 def _problems_text(problems: list[tuple[str, str]]) -> str:
-    return "; ".join(f"{_flag(field)}: {msg}" if field else msg for field, msg in problems)
+    return problems_text(problems, _flag)
 
 
 def _design(
@@ -144,7 +147,7 @@ def boundaries(
     table = design.table()
     upto = design.table_rows()
     if as_json:
-        print_json({**boundaries_summary(table, upto), "assumed": assumed_summary(design)})
+        print_json(boundaries_summary(design))
         return
     lambda_e, lambda_d = table.lambdas
     grid = Table(title=f"BOIN φ = {design.target:g}: λe = {lambda_e:.4f}, λd = {lambda_d:.4f}")
@@ -166,10 +169,8 @@ def boundaries(
 
 
 def _print_assumed(design: DoseDesign) -> None:
-    assumed = assumed_summary(design)
-    if assumed:
-        values = ", ".join(f"{item['field']} = {item['value']}" for item in assumed)
-        out.print(f"assumed, not published by the trial: {values}", highlight=False)
+    if design.assumed:
+        out.print(design.assumed_note(), highlight=False)
 
 
 @dose_app.command("select-mtd")
@@ -213,7 +214,7 @@ def select_mtd_command(
 @dose_app.command("simulate")
 def simulate_command(
     truth: Annotated[str, typer.Option("--truth", help="True DLT probability per dose, e.g. 0.05,0.12,0.3,0.46,0.6.")],
-    design_name: Annotated[str | None, typer.Option("--design", help=f"{' | '.join(PRESETS)} (default boin).")] = None,
+    design_name: DesignOpt = None,
     protocol_name: ProtocolOpt = None,
     target: Target = None,
     cohort_size: CohortSize = None,
@@ -287,11 +288,9 @@ def simulate_command(
     except ValueError as exc:  # the case's own fields (truth, response, ...)
         raise fail(_case_error(exc), 2) from None
     if as_json:
-        trial = None if protocol is None else protocol.trial.id
-        print_json({**oc_summary(oc, model.truth, design.target), "trial": trial,
-                    "design": design.model_dump(mode="json"), "assumed": assumed_summary(design)})  # fmt: skip
+        print_json(simulation_summary(oc, model.truth, design, protocol))
         return
-    label = f"{protocol.trial.id} (protocol)" if protocol is not None else (design_name or "boin")
+    label = f"{protocol.trial.id} (protocol)" if protocol is not None else (design_name or DEFAULT_PRESET)
     _print_oc(f"{label}: {trials} trials, seed {seed}", model.truth, model.response if design.backfill else None, oc)
     _print_assumed(design)
 
@@ -444,8 +443,7 @@ def sweep_command(
         try:
             cases.append(SimulationCase.model_validate(item))
         except ValidationError as exc:
-            problems = "; ".join(f"{f}: {m}" if f else m for f, m in field_problems(exc))
-            raise fail(f"{scenarios_path}: scenario {i}: {problems}", 2) from None
+            raise fail(f"{scenarios_path}: scenario {i}: {problems_text(field_problems(exc))}", 2) from None
     try:
         results = sweep(cases, trials, seed=seed, workers=workers, scheduler=scheduler, source=str(scenarios_path))
     except DoseFindingError as exc:

@@ -9,7 +9,7 @@ Field names are the command line's options (``--backfill-cap`` is ``backfill.cap
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -18,6 +18,7 @@ from remission.dosefinding.boundaries import DecisionTable, DoseFindingError
 
 __all__ = [
     "DAYS_PER_MONTH",
+    "DEFAULT_PRESET",
     "OPTION_PATHS",
     "PRESETS",
     "BackfillAssign",
@@ -29,6 +30,8 @@ __all__ = [
     "TitrationRule",
     "design_from",
     "field_problems",
+    "option_path",
+    "problems_text",
 ]
 
 # The choices of a few fields, named so that the command line offers the same ones.
@@ -147,8 +150,14 @@ class DoseDesign(_Frozen):
         if self.titration is not None and self.titration.levels is not None and self.titration.levels > doses:
             raise DesignError([("titration.levels", f"{self.titration.levels} is out of range (1 to {doses})")])
 
-    def is_assumed(self, path: str) -> bool:
-        return path in self.assumed
+    def assumed_values(self) -> list[tuple[str, object]]:
+        """The values the trial has not published, by field path."""
+        return [(path, self.value(path)) for path in self.assumed]
+
+    def assumed_note(self) -> str:
+        """The one line every face shows for the assumed values ("" when there are none)."""
+        values = ", ".join(f"{path} = {value}" for path, value in self.assumed_values())
+        return f"assumed, not published by the trial: {values}" if values else ""
 
     def value(self, path: str) -> object:
         """The value at a field path (``backfill.cap``)."""
@@ -174,35 +183,26 @@ def _has_path(design: BaseModel, path: str) -> bool:
     return isinstance(value, BaseModel) and _has_path(value, rest)
 
 
+def problems_text(problems: list[tuple[str, str]], name: Callable[[str], str] = str) -> str:
+    """Problems as one line, each field shown by ``name`` (the CLI shows its flags)."""
+    return "; ".join(f"{name(field)}: {msg}" if field else msg for field, msg in problems)
+
+
 class DesignError(DoseFindingError):
     """A refused design: ``problems`` pairs each field path with what is wrong with it."""
 
     def __init__(self, problems: list[tuple[str, str]], source: str = "") -> None:
         lead = f"{source}: " if source else ""
-        super().__init__(lead + "; ".join(f"{field}: {msg}" if field else msg for field, msg in problems))
+        super().__init__(lead + problems_text(problems))
         self.problems = problems
         self.source = source
 
 
 # The command line's option names for the fields they set (the same dotted path in the TOML file
-# and in REST JSON). One table, so the CLI, REST and the protocol loader override the same way.
+# and in REST JSON). One table, so the CLI, REST and the protocol loader override the same way:
+# every plain field under its own name, then the names of the nested ones.
 OPTION_PATHS: dict[str, str] = {
-    "escalation": "escalation",
-    "target": "target",
-    "p_saf": "p_saf",
-    "p_tox": "p_tox",
-    "cohort_size": "cohort_size",
-    "cohorts": "cohorts",
-    "max_n": "max_n",
-    "n_earlystop": "n_earlystop",
-    "n_earlystop_rule": "n_earlystop_rule",
-    "cutoff_eli": "cutoff_eli",
-    "extrasafe": "extrasafe",
-    "offset": "offset",
-    "stay_at_one_third": "stay_at_one_third",
-    "bound_mtd": "bound_mtd",
-    "start_dose": "start_dose",
-    "dlt_window_days": "dlt_window_days",
+    **{name: name for name in DoseDesign.model_fields if name not in ("titration", "backfill", "assumed")},
     "dlt_window_months": "dlt_window_days",
     "titration_levels": "titration.levels",
     "grade2_trigger": "titration.grade2_trigger",
@@ -213,9 +213,16 @@ OPTION_PATHS: dict[str, str] = {
     "require_response": "backfill.require_response",
 }
 
+
+def option_path(option: str) -> str:
+    """The field path an option name sets (a name that is not an option is taken as a path)."""
+    return OPTION_PATHS.get(option, option)
+
+
 DAYS_PER_MONTH = 365.25 / 12
 
 # Named starting points for ``--design``: what each name adds to the defaults.
+DEFAULT_PRESET = "boin"
 PRESETS: dict[str, dict[str, Any]] = {
     "boin": {},
     "3+3": {"escalation": "3+3"},
@@ -257,7 +264,7 @@ def design_from(
                 problems.append((key, "give the window in months or in days, not both"))
                 continue
             key, value = "dlt_window_days", days
-        path = OPTION_PATHS.get(key, key)
+        path = option_path(key)
         head, _, rest = path.partition(".")
         if not rest:
             data[head] = value

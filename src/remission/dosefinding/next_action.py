@@ -220,9 +220,8 @@ def next_action(protocol: DoseProtocol, patients: Sequence[Patient], as_of: date
     cur = int(s.current[0])
     evaluated = action in ("treat", "stop") and cur >= 0 and int(s.cohort_done[0]) >= int(s.cohort_treated[0])
     decision_row = design.table().row(int(s.done[0, cur])) if evaluated and s.done[0, cur] > 0 else None
-    assumed = [(path, design.value(path)) for path in design.assumed]
-    if assumed:
-        notes.append("assumed, not published by the trial: " + ", ".join(f"{p} = {v}" for p, v in assumed))
+    if design.assumed:
+        notes.append(design.assumed_note())
     gone = c.eliminated[0]  # what this decision eliminated, with what earlier ones did
     return NextAction(
         action=action,
@@ -239,7 +238,7 @@ def next_action(protocol: DoseProtocol, patients: Sequence[Patient], as_of: date
         decision_row=decision_row,
         mtd=mtd,
         deviations=deviations[0],
-        assumed=assumed,
+        assumed=design.assumed_values(),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.design import OPTION_PATHS, DesignError, DoseDesign, design_from, field_problems
+from remission.dosefinding.design import DesignError, DoseDesign, design_from, field_problems, option_path
 
 __all__ = ["DoseProtocol", "TrialInfo", "read_protocol"]
 
@@ -46,7 +46,7 @@ class DoseProtocol(BaseModel):
         """The protocol with some design values overridden (named by option or field path): an
         overridden value is no longer an assumption of the protocol's."""
         design = design_from(self.design, overrides, source)
-        paths = {OPTION_PATHS.get(k, k) for k, v in overrides.items() if v is not None}
+        paths = {option_path(k) for k, v in overrides.items() if v is not None}
         kept = tuple(p for p in design.assumed if p not in paths)
         design = design.model_copy(update={"assumed": kept})
         design.check_doses(len(self.trial.doses))

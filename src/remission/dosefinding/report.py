@@ -18,7 +18,6 @@ from matplotlib.figure import Figure
 from remission.dosefinding.protocol import DoseProtocol
 from remission.dosefinding.rules import rulebook
 from remission.dosefinding.simulation import OperatingCharacteristics
-from remission.dosefinding.summary import assumed_summary
 
 __all__ = ["Plot", "SimulatedScenario", "oc_plot", "render"]
 
@@ -74,10 +73,8 @@ def render(protocol: DoseProtocol, scenarios: Sequence[SimulatedScenario], gener
     lambda_e, lambda_d = table_.lambdas
     unit = trial.dose_unit
     doses = _table(["level", f"dose ({unit})" if unit else "dose"], [[j + 1, d] for j, d in enumerate(trial.doses)])
-    assumed = {a["field"] for a in assumed_summary(design)}
-
     def mark(field: str, value: object) -> str:
-        return f"{value} (assumed: not published by the trial)" if field in assumed else str(value)
+        return f"{value} (assumed: not published by the trial)" if field in design.assumed else str(value)
 
     parameters: list[list[object]] = [
         ["escalation", design.escalation], ["target DLT rate φ", mark("target", design.target)],

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -113,8 +112,11 @@ class SimulationCase(PatientModel):
         return PatientModel.model_validate(self.model_dump(include=set(PatientModel.model_fields)))
 
 
-@dataclass(frozen=True)
-class OperatingCharacteristics:
+class OperatingCharacteristics(BaseModel):
+    """What ``simulate`` measures; the REST response extends this model (``web/schemas/dose.py``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     selection_percent: list[float]
     no_mtd_percent: float
     patients_per_dose: list[float]

@@ -6,24 +6,35 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from remission.dosefinding.boundaries import DecisionTable
 from remission.dosefinding.design import DoseDesign
 from remission.dosefinding.mtd import MtdSelection
 from remission.dosefinding.next_action import NextAction
 from remission.dosefinding.protocol import DoseProtocol
 from remission.dosefinding.simulation import OperatingCharacteristics
 
-__all__ = ["assumed_summary", "boundaries_summary", "mtd_summary", "next_summary", "oc_summary", "relative_to_mtd"]
+__all__ = [
+    "assumed_summary",
+    "boundaries_summary",
+    "mtd_summary",
+    "next_summary",
+    "oc_summary",
+    "relative_to_mtd",
+    "simulation_summary",
+]
 
 
-def boundaries_summary(table: DecisionTable, upto: int) -> dict[str, Any]:
-    """λe, λd and, for n = 1 .. ``upto``, the boundaries and the decision for each DLT count."""
+def boundaries_summary(design: DoseDesign) -> dict[str, Any]:
+    """λe, λd and, for every n a trial of ``design`` can reach (``table_rows``), the boundaries
+    and the decision for each DLT count; the extra-safe stop; the assumed values."""
+    table = design.table()
     lambda_e, lambda_d = table.lambdas
-    rows = [{**asdict(r), "decisions": [r.decision(y).value for y in range(r.n + 1)]} for r in table.rows(upto)]
+    rows = [{**asdict(r), "decisions": [r.decision(y).value for y in range(r.n + 1)]}
+            for r in table.rows(design.table_rows())]  # fmt: skip
     result: dict[str, Any] = {"lambda_e": lambda_e, "lambda_d": lambda_d, "table": rows}
     if table.extrasafe_offset is not None:
         result["stop_boundary"] = [{"n_at_lowest_dose": r["n"], "stop_trial_if_dlt_ge": table.stop_boundary(r["n"])}
                                    for r in rows]  # fmt: skip
+    result["assumed"] = assumed_summary(design)
     return result
 
 
@@ -41,8 +52,8 @@ def mtd_summary(chosen: MtdSelection) -> dict[str, Any]:
 
 def assumed_summary(design: DoseDesign) -> list[dict[str, Any]]:
     """The design's values the trial has not published, each with its value."""
-    return [{"field": path, "value": design.value(path), "note": "assumed: not published by the trial"}
-            for path in design.assumed]  # fmt: skip
+    return [{"field": path, "value": value, "note": "assumed: not published by the trial"}
+            for path, value in design.assumed_values()]  # fmt: skip
 
 
 def next_summary(protocol: DoseProtocol, result: NextAction) -> dict[str, Any]:
@@ -85,7 +96,7 @@ def oc_summary(
 ) -> dict[str, Any]:
     """The operating characteristics as JSON; with the truth and the target, and one dose whose
     true rate is the target, also the figures around that MTD (``relative_to_mtd``)."""
-    result = asdict(oc)
+    result = oc.model_dump()
     for key in ("duration_months", "backfill_per_dose", "overdose60_percent", "overdose80_percent"):
         if result[key] is None:
             del result[key]
@@ -94,3 +105,12 @@ def oc_summary(
         result["true_mtd"] = at_target[0]
         result["relative_to_mtd"] = relative_to_mtd(oc, at_target[0])
     return result
+
+
+def simulation_summary(
+    oc: OperatingCharacteristics, truth: tuple[float, ...], design: DoseDesign, protocol: DoseProtocol | None
+) -> dict[str, Any]:
+    """A simulation's answer, as ``dose simulate --json`` and the REST API give it: the operating
+    characteristics, the trial (when a protocol ran), the design that ran and its assumed values."""
+    return {**oc_summary(oc, truth, design.target), "trial": None if protocol is None else protocol.trial.id,
+            "design": design.model_dump(mode="json"), "assumed": assumed_summary(design)}  # fmt: skip

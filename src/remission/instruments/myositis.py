@@ -162,13 +162,12 @@ def myositis_tis(x: TisInput) -> TisResult:
     changes: dict[str, float] = {}
     points: dict[str, float] = {}
     missing: list[str] = []
-    chosen = None
-    if x.enzymes is not None:
-        chosen = max(sorted(x.enzymes), key=lambda name: x.enzymes[name].baseline / x.enzymes[name].uln)  # type: ignore[index]
+    enzymes = x.enzymes or {}
+    chosen = max(sorted(enzymes), key=lambda name: enzymes[name].baseline / enzymes[name].uln) if enzymes else None
     for field, measure in measures.items():
         before, after = getattr(x.baseline, field), getattr(x.followup, field)
-        if field == "enzyme_u_l" and chosen is not None and x.enzymes is not None:
-            before, after = x.enzymes[chosen].baseline, x.enzymes[chosen].followup
+        if field == "enzyme_u_l" and chosen is not None:
+            before, after = enzymes[chosen].baseline, enzymes[chosen].followup
         if field == "mmt8" and max(before or 0, after or 0) > x.mmt8_max:
             raise ValueError(f"mmt8 above mmt8_max = {x.mmt8_max}")
         if before is None or after is None:

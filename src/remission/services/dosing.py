@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.design import PRESETS, DesignError, DoseDesign, design_from
+from remission.dosefinding.design import DEFAULT_PRESET, PRESETS, DesignError, DoseDesign, design_from
 from remission.dosefinding.protocol import DoseProtocol, read_protocol
 from remission.dosefinding.simulation import PatientModel, SimulationCase
 
@@ -53,7 +53,7 @@ def resolve_design(
         chosen = load_dose_protocol(protocol, allow_paths=allow_paths).with_design(options, source)
         return chosen, chosen.design
     if isinstance(design, str) or design is None:
-        name = design or "boin"
+        name = design or DEFAULT_PRESET
         if name not in PRESETS:
             raise DesignError([("design", f"{name!r} is not one of {', '.join(PRESETS)}")], source)
         return None, design_from(PRESETS[name], options, source)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from remission.dosefinding.boundaries import DoseFindingError
+from remission.dosefinding.design import DEFAULT_PRESET
 from remission.dosefinding.simulation import SimulationCase, simulate
 from remission.dosefinding.summary import oc_summary
 from remission.services.dosing import resolve_case
@@ -34,8 +35,8 @@ def run_case(case: SimulationCase, n_trials: int, seed: int, source: str = "scen
     except DoseFindingError as exc:
         raise DoseFindingError(f"{source}: {exc}") from None
     # What the scenario named: a protocol, a preset, or (a whole design object) "custom".
-    label = case.protocol or (case.design if isinstance(case.design, str) else "boin" if case.design is None
-                              else "custom")  # fmt: skip
+    label = case.protocol or (case.design if isinstance(case.design, str) else DEFAULT_PRESET
+                              if case.design is None else "custom")  # fmt: skip
     return {"name": case.name, "design": label, "seed": seed, **oc_summary(oc, model.truth, design.target)}
 
 

@@ -12,13 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.design import OPTION_PATHS, DesignError
+from remission.dosefinding.design import DesignError, option_path
 from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.next_action import next_action
 from remission.dosefinding.patients import parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import read_protocol
 from remission.dosefinding.simulation import simulate
-from remission.dosefinding.summary import assumed_summary, boundaries_summary, mtd_summary, next_summary, oc_summary
+from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary, simulation_summary
 from remission.dosefinding.trace import TraceLines
 from remission.services.dosing import load_dose_protocol, resolve_case, resolve_design
 from remission.web.schemas.dose import (
@@ -48,7 +48,7 @@ def _refused(exc: DoseFindingError, where: str = "body", options: Mapping[str, A
         elif options is None:
             loc = [where, *field.split(".")]
         else:
-            named = next((k for k in options if OPTION_PATHS.get(k, k) == field or k == field), None)
+            named = next((k for k in options if option_path(k) == field), None)
             loc = [where, "options", named] if named else [where, "design", *field.split(".")]
         detail.append({"loc": loc, "msg": msg})
     return HTTPException(status_code=422, detail=detail)
@@ -76,7 +76,7 @@ def decision_table(
         _, design = resolve_design(protocol, None, options, allow_paths=False, source="query")
     except DoseFindingError as exc:
         raise _refused(exc, "query") from None
-    return {**boundaries_summary(design.table(), design.table_rows()), "assumed": assumed_summary(design)}
+    return boundaries_summary(design)
 
 
 @router.post("/select-mtd", response_model=MtdOut)
@@ -131,6 +131,4 @@ def simulate_endpoint(body: SimulateIn) -> Any:
         oc = simulate(design, model, body.trials, body.seed, body.calendar, lines)
     except DoseFindingError as exc:
         raise _refused(exc, options=body.options) from None
-    return {**oc_summary(oc, model.truth, design.target), "trial": None if protocol is None else protocol.trial.id,
-            "design": design.model_dump(mode="json"), "assumed": assumed_summary(design),
-            "trace": None if lines is None else lines.lines}  # fmt: skip
+    return {**simulation_summary(oc, model.truth, design, protocol), "trace": None if lines is None else lines.lines}

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from remission.dosefinding.simulation import SimulationCase
+from remission.dosefinding.simulation import OperatingCharacteristics, SimulationCase
 
 __all__ = [
     "TRACE_LIMIT",
@@ -46,11 +46,14 @@ class AssumedValue(_Out):
     note: str
 
 
-class BoundaryRowOut(_Out):
+class DecisionRowOut(_Out):
     n: int
     escalate_if_dlt_le: int
     deescalate_if_dlt_ge: int
     eliminate_if_dlt_ge: int | None
+
+
+class BoundaryRowOut(DecisionRowOut):
     decisions: list[str]
 
 
@@ -101,13 +104,6 @@ class NextIn(BaseModel):
     as_of: date | None = Field(None, description="Today, for the DLT windows of dated patients (default: today).")
 
 
-class DecisionRowOut(_Out):
-    n: int
-    escalate_if_dlt_le: int
-    deescalate_if_dlt_ge: int
-    eliminate_if_dlt_ge: int | None
-
-
 class NextOut(_Out):
     trial: str
     action: str
@@ -136,24 +132,10 @@ class SimulateIn(SimulationCase):
     trace: bool = Field(False, description="Return every decision point (at most 100 trials).")
 
 
-class SimulateOut(_Out):
+class SimulateOut(OperatingCharacteristics):
     trial: str | None
     design: dict[str, Any]
     assumed: list[AssumedValue]
-    selection_percent: list[float]
-    no_mtd_percent: float
-    patients_per_dose: list[float]
-    dlt_per_dose: list[float]
-    early_stop_percent: float
-    mean_sample_size: float
-    mean_dlts: float
-    trials: int
-    safety_stop_percent: float
-    overdose60_percent: float | None = None
-    overdose80_percent: float | None = None
-    duration_months: float | None = None
-    backfill_per_dose: list[float] | None = None
-    sd_patients_per_dose: list[float] | None = None
     true_mtd: int | None = None
     relative_to_mtd: dict[str, float | None] | None = None
     trace: list[dict[str, Any]] | None = None
