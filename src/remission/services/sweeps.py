@@ -10,13 +10,14 @@ the same JSON as a ``POST /api/v1/dose/simulate`` body (``SimulationCase``) with
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from remission.dosefinding.boundaries import DoseFindingError
-from remission.dosefinding.design import DEFAULT_PRESET
-from remission.dosefinding.simulation import SimulationCase, simulate
+from remission.dosefinding.design import DEFAULT_PRESET, DoseDesign
+from remission.dosefinding.simulation import PatientModel, SimulationCase, simulate
 from remission.dosefinding.summary import oc_summary
 from remission.services.dosing import resolve_case
 
@@ -27,21 +28,40 @@ def case_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
-def run_case(case: SimulationCase, n_trials: int, seed: int, source: str = "scenario") -> dict[str, Any]:
-    """One case's operating characteristics, with its name, seed and the design that ran."""
+@dataclass(frozen=True)
+class _Job:
+    """A case resolved (its design and patient model), ready to run wherever the sweep sends it."""
+
+    name: str
+    label: str
+    design: DoseDesign
+    model: PatientModel
+    calendar: bool | None
+    trials: int
+    seed: int
+    source: str
+
+
+def _job(case: SimulationCase, n_trials: int, seed: int, source: str) -> _Job:
     _, design, model = resolve_case(case, source=source)
-    try:
-        oc = simulate(design, model, n_trials, seed, case.calendar)
-    except DoseFindingError as exc:
-        raise DoseFindingError(f"{source}: {exc}") from None
     # What the scenario named: a protocol, a preset, or (a whole design object) "custom".
     label = case.protocol or (case.design if isinstance(case.design, str) else DEFAULT_PRESET
                               if case.design is None else "custom")  # fmt: skip
-    return {"name": case.name, "design": label, "seed": seed, **oc_summary(oc, model.truth, design.target)}
+    return _Job(case.name, label, design, model, case.calendar, n_trials, seed, source)
 
 
-def _run(args: tuple[SimulationCase, int, int, str]) -> dict[str, Any]:
-    return run_case(*args)
+def _run(job: _Job) -> dict[str, Any]:
+    try:
+        oc = simulate(job.design, job.model, job.trials, job.seed, job.calendar)
+    except DoseFindingError as exc:
+        raise DoseFindingError(f"{job.source}: {exc}") from None
+    return {"name": job.name, "design": job.label, "seed": job.seed,
+            **oc_summary(oc, job.model.truth, job.design.target)}  # fmt: skip
+
+
+def run_case(case: SimulationCase, n_trials: int, seed: int, source: str = "scenario") -> dict[str, Any]:
+    """One case's operating characteristics, with its name, seed and the design that ran."""
+    return _run(_job(case, n_trials, seed, source))
 
 
 def sweep(
@@ -52,11 +72,10 @@ def sweep(
     scheduler: str | None = None,
     source: str = "sweep",
 ) -> list[dict[str, Any]]:
-    """The operating characteristics of every case, in order. Every case is resolved first, so a
-    bad one is refused (named by its position) before anything runs."""
-    for i, case in enumerate(cases, start=1):
-        resolve_case(case, source=f"{source}: scenario {i}")
-    jobs = [(c, n_trials, case_seed(seed, i), f"{source}: scenario {i + 1}") for i, c in enumerate(cases)]
+    """The operating characteristics of every case, in order. Every case is resolved first (once:
+    the workers get the resolved design), so a bad one is refused, named by its position, before
+    anything runs."""
+    jobs = [_job(c, n_trials, case_seed(seed, i), f"{source}: scenario {i + 1}") for i, c in enumerate(cases)]
     if scheduler is not None:
         try:
             # Imported here: distributed is an optional extra, needed only with a scheduler.
