@@ -26,7 +26,8 @@ from pathlib import Path
 from remission.criteria.profile import Profile
 from remission.criteria.protocol import Protocol
 from remission.matching.registry_protocol import protocol_for_trial
-from remission.registry.sources import Parsed, read_path
+from remission.registry.parsed import Parsed
+from remission.registry.sources import read_path
 from remission.services.screening import Screening, bundled_protocols
 from remission.services.trials import bundled_paths
 

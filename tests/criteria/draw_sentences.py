@@ -16,7 +16,8 @@ import argparse
 import json
 import random
 
-from remission.registry.sources import Parsed, read_path
+from remission.registry.parsed import Parsed
+from remission.registry.sources import read_path
 from remission.services.trials import bundled_paths
 from tests.criteria.extractor_score import sentences
 

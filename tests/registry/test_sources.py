@@ -3,7 +3,8 @@
 import gzip
 from pathlib import Path
 
-from remission.registry.sources import Parsed, Rejected, read_path
+from remission.registry.parsed import Parsed, Rejected
+from remission.registry.sources import read_path
 from tests.conftest import CTGOV
 
 

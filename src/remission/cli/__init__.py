@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from remission.cli.dose import dose_app
@@ -136,7 +137,7 @@ def trials_import(
             f"{report.stale} older than stored, {len(report.rejected)} rejected"
         )
         for problem in report.rejected:
-            err.print(f"[red]rejected[/] {problem}", highlight=False, markup=True)
+            err.print(f"[red]rejected[/] {escape(str(problem))}", highlight=False, markup=True)
     if report.rejected:
         raise typer.Exit(1)
 
@@ -193,7 +194,7 @@ def trials_show(
 
 
 def _render_trial(t: Trial) -> None:
-    out.rule(f"[bold]{t.id}[/]  {t.brief_title}")
+    out.rule(f"[bold]{escape(t.id)}[/]  {escape(t.brief_title)}")
     rows: list[tuple[str, str]] = [
         ("status", t.overall_status.value if t.overall_status else "-"),
         ("phase", ", ".join(p.value for p in t.phases) or "-"),
@@ -229,7 +230,7 @@ def _render_trial(t: Trial) -> None:
         )
     table = Table(show_header=False, box=None)
     for k, v in rows:
-        table.add_row(f"[bold]{k}[/]", v)
+        table.add_row(f"[bold]{k}[/]", escape(v))
     out.print(table)
     if t.sites:
         sites = Table(title="sites")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
@@ -17,7 +18,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as one line on standard error; raise the returned Exit(code)."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     return typer.Exit(code)
 
 

@@ -19,7 +19,7 @@ _D = DiseaseCode
 # Full names: safe anywhere. Subtypes come before their parents so "lupus nephritis" is LN.
 _NAMES: list[tuple[DiseaseCode, str]] = [
     (_D.LN, r"lupus\s+nephritis"),
-    (_D.SLE, r"systemic\s+lupus(?:\s+erythematos[iu]s)?|\blupus\s+erythematos[iu]s|\blupus\b"),
+    (_D.SLE, r"system(?:ic)?\s+lupus(?:\s+ery?thematos[iu]s)?|\blupus\s+ery?thematos[iu]s|\blupus\b"),
     (_D.SSC, r"systemic\s+sclerosis|(?:systemic\s+)?scleroderma"),
     (_D.EGPA, r"eosinophilic\s+granulomat\w*\s+(?:with\s+)?polyangiitis|churg[\s-]+strauss"),
     (_D.GPA, r"granulomat\w*\s+(?:with\s+)?polyangiitis|wegener"),
@@ -38,11 +38,19 @@ _NAMES: list[tuple[DiseaseCode, str]] = [
     (_D.RA, r"rheumatoid\s+arthritis"),
     (_D.TAK, r"takayasu(?:'s)?(?:\s+arteritis)?"),
     (_D.IGG4RD, r"igg4[\s-]*related(?:\s+disease)?|igg4[\s-]*rd\b"),
-    (_D.MG, r"myasthenia\s+gravis"),
+    (_D.MG, r"myastha?enia\s+gravis"),
     (_D.NMOSD, r"neuromyelitis\s+optica"),
     (_D.MS, r"multiple\s+sclerosis"),
     (_D.ITP, r"immune\s+thrombocytop\w*|idiopathic\s+thrombocytopenic\s+purpura"),
     (_D.AIHA, r"autoimmune\s+ha?emolytic\s+ana?emia"),
+    (_D.IGAN, r"\biga\s+nephropathy"),
+    (_D.MN, r"membranous\s+nephropathy"),
+    (_D.APS, r"antiphospholipid\s+(?:antibody\s+)?syndrome"),
+    (_D.CIDP, r"chronic\s+inflammatory\s+demyelinating\s+poly(?:radiculo)?neuropathy"),
+    (_D.MOGAD, r"myelin\s+oligodendrocyte\s+glycoprotein\s+antibody"),
+    (_D.AIE, r"autoimmune\s+encephalitis"),
+    (_D.SPS, r"stiff[\s-]+person\s+syndrome"),
+    (_D.PEMPHIGUS, r"\bpemphigus\b"),
 ]
 
 # Abbreviations: only in names and headings (case-sensitive where case disambiguates).
@@ -64,6 +72,10 @@ _ABBREVIATIONS: list[tuple[DiseaseCode, str]] = [
     (_D.IGG4RD, r"\bIgG4[\s-]?RD\b"),
     (_D.MG, r"\bMG\b"),
     (_D.NMOSD, r"\bNMOSD\b"),
+    (_D.IGAN, r"\bIgAN\b"),
+    (_D.APS, r"\bAPS\b"),
+    (_D.CIDP, r"\bCIDP\b"),
+    (_D.MOGAD, r"\bMOGAD\b"),
 ]
 
 _UMBRELLA = re.compile(r"auto[\s-]?immune\s+(?:diseases?|disorders?|conditions?)", re.IGNORECASE)

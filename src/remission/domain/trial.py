@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, model_validator
 
+from remission.domain.diseases import find_diseases
 from remission.domain.values import Age, DateValue, PartialDate
 from remission.domain.vocab import (
     DISEASE_PARENT,
@@ -168,7 +169,21 @@ class Product(_Model):
     name: Text
     cell_type: CellType | None = None
     cell_source: CellSource | None = None
+    #: True when the record does not say and the source is assumed (a CAR-T that names no
+    #: donor, universal or off-the-shelf cells is the patient's own: every allogeneic product
+    #: says so, since it is the point of it).
+    cell_source_assumed: bool = False
     targets: list[str] = Field(default_factory=list)  # antigen symbols: CD19, BCMA ...
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def kind(self) -> str | None:
+        """What a person filters on: "autologous CAR-T", "allogeneic CAR-T", "CAR-NK" ..."""
+        if self.cell_type is None:
+            return None
+        if self.cell_type in (CellType.CAR_T, CellType.CAAR_T) and self.cell_source is not None:
+            return f"{self.cell_source.value.lower()} {self.cell_type.value}"
+        return self.cell_type.value
 
 
 class Conditioning(_Model):
@@ -344,13 +359,20 @@ class Trial(_Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def diseases(self) -> list[DiseaseCode]:
-        """Every disease the trial enrols: from its conditions and its eligibility cohorts,
-        with the parent of each subtype (a GPA cohort is also an AAV trial)."""
-        codes: list[DiseaseCode] = []
-        found = [c.code for c in self.conditions if c.code is not None]
+        """Every disease the trial enrols, with the parent of each subtype (a GPA cohort is also
+        an AAV trial): from its conditions, title, keywords and the disease cohorts of its
+        inclusion criteria, never from an exclusion item (a trial excluding "active autoimmune
+        disease" does not enrol it)."""
+        found = [code for c in self.conditions for code in find_diseases(c.text, abbreviations=True)]
+        found += find_diseases(self.brief_title, abbreviations=True)
+        for keyword in self.keywords:
+            found += find_diseases(keyword, abbreviations=True)
         if self.eligibility is not None:
-            found.extend(self.eligibility.cohorts)
-        for code in found:
+            found += [c.cohort for c in self.eligibility.inclusion if c.cohort is not None]
+        specific = [c for c in found if c is not DiseaseCode.AUTOIMMUNE]
+        codes: list[DiseaseCode] = []
+        # The umbrella term only when nothing specific is named.
+        for code in specific or found:
             for c in (code, DISEASE_PARENT.get(code)):
                 if c is not None and c not in codes:
                     codes.append(c)
@@ -360,6 +382,11 @@ class Trial(_Model):
     @property
     def cell_types(self) -> list[CellType]:
         return _unique(p.cell_type for p in self.products if p.cell_type is not None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def cell_kinds(self) -> list[str]:
+        return _unique(p.kind for p in self.products if p.kind is not None)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

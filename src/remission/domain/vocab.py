@@ -215,6 +215,8 @@ class CellType(StrEnum):
     CAR_TREG = "CAR-Treg"
     CAAR_T = "CAAR-T"
     TCR_T = "TCR-T"
+    CAR_GDT = "CAR-γδT"  # gamma-delta T cells, usually allogeneic
+    IN_VIVO_CAR = "in-vivo CAR"  # a vector or mRNA that makes CAR cells inside the body; no cells infused
 
 
 class CellSource(StrEnum):
@@ -272,6 +274,14 @@ class DiseaseCode(StrEnum):
     MS = "MS"
     ITP = "ITP"
     AIHA = "AIHA"
+    IGAN = "IGAN"
+    MN = "MN"
+    APS = "APS"
+    CIDP = "CIDP"
+    AIE = "AIE"
+    SPS = "SPS"
+    MOGAD = "MOGAD"
+    PEMPHIGUS = "PEMPHIGUS"
 
 
 DISEASE_PARENT: dict[DiseaseCode, DiseaseCode] = {
@@ -308,6 +318,14 @@ DISEASE_LABELS: dict[DiseaseCode, str] = {
     DiseaseCode.MS: "Multiple sclerosis",
     DiseaseCode.ITP: "Immune thrombocytopenia",
     DiseaseCode.AIHA: "Autoimmune haemolytic anaemia",
+    DiseaseCode.IGAN: "IgA nephropathy",
+    DiseaseCode.MN: "Membranous nephropathy",
+    DiseaseCode.APS: "Antiphospholipid syndrome",
+    DiseaseCode.CIDP: "Chronic inflammatory demyelinating polyradiculoneuropathy",
+    DiseaseCode.AIE: "Autoimmune encephalitis",
+    DiseaseCode.SPS: "Stiff person syndrome",
+    DiseaseCode.MOGAD: "MOG antibody-associated disease",
+    DiseaseCode.PEMPHIGUS: "Pemphigus",
 }
 
 

@@ -8,8 +8,7 @@ failing a record that is otherwise sound; wrong types and missing required field
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -32,13 +31,12 @@ from remission.domain.trial import (
     SourceInfo,
     Trial,
 )
-from remission.domain.values import Age, DateValue, PartialDate
+from remission.domain.values import DateValue
 from remission.domain.vocab import (
     AgencyClass,
     Allocation,
     ArmGroupType,
     ContactRole,
-    DateType,
     EnrollmentType,
     InterventionModel,
     InterventionType,
@@ -55,9 +53,9 @@ from remission.domain.vocab import (
 from remission.registry import ctgov_schema as v2
 from remission.registry.eligibility import split_criteria
 from remission.registry.errors import Problem, RecordRejected
+from remission.registry.vocab_reader import VocabReader
 
 KIND = "ctgov-v2"
-E = TypeVar("E", bound=StrEnum)
 
 
 def looks_like_study(obj: object) -> bool:
@@ -95,47 +93,16 @@ def _problems(exc: ValidationError, obj: dict[str, Any], file: str, record: str)
     return out
 
 
-class _MapStudy:
+class _MapStudy(VocabReader):
     def __init__(self, study: v2.Study, *, file: str, record: str) -> None:
+        super().__init__()
         self.s = study
         self.ps = study.protocolSection
-        self.unmapped: dict[str, list[str]] = {}
         self.file = file
         self.record = record
 
-    def enum(self, cls: type[E], value: str | None, field: str, aliases: dict[str, E] | None = None) -> E | None:
-        if value is None or value == "":
-            return None
-        if aliases and value in aliases:
-            return aliases[value]
-        try:
-            return cls(value)
-        except ValueError:
-            self.unmapped.setdefault(field, []).append(value)
-            return None
-
-    def enums(self, cls: type[E], values: list[str], field: str) -> list[E]:
-        out = [self.enum(cls, v, field) for v in values]
-        return [v for v in out if v is not None]
-
     def date(self, struct: v2.DateStruct | None, field: str) -> DateValue | None:
-        if struct is None:
-            return None
-        try:
-            value = PartialDate.model_validate(struct.date)
-        except ValidationError:
-            self.unmapped.setdefault(field, []).append(struct.date)
-            return None
-        return DateValue(value=value, type=self.enum(DateType, struct.type, f"{field}.type"))
-
-    def age(self, text: str | None, field: str) -> Age | None:
-        if not text:
-            return None
-        try:
-            return Age.model_validate(text)
-        except ValidationError:
-            self.unmapped.setdefault(field, []).append(text)
-            return None
+        return None if struct is None else self.date_text(struct.date, field, struct.type)
 
     def trial(self) -> Trial:
         ident = self.ps.identificationModule

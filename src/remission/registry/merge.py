@@ -3,8 +3,10 @@
 Precedence: a registry record (ClinicalTrials.gov) first, then the source whose data are most
 recent (its ``retrieved`` date: a page "current as of" a later day beats an older crawl, which
 is how status drift between aggregators is settled), then the source id for a stable order.
-Each field takes the first source that has a value for it. Where a later source has a
-different value, the disagreement is kept as a :class:`~remission.domain.trial.Conflict`, not
+Each field takes the first source that has a value for it; the nested fields in :data:`NESTED`
+(eligibility, design) are merged one sub-field at a time, so a registry table that states only
+the age limits does not drop the criteria a page lists (provenance ``eligibility.inclusion``).
+Where a later source has a different value, the disagreement is kept as a :class:`~remission.domain.trial.Conflict`, not
 dropped. Values are compared on what both sides state: a page that gives an enrolment count
 without its type does not disagree with a registry that gives both.
 """
@@ -43,6 +45,39 @@ def disagree(a: Any, b: Any) -> bool:
     return bool(_norm(a) != _norm(b))
 
 
+NESTED = frozenset({"eligibility", "design"})
+
+
+def _take(
+    label: str,
+    values: list[Any],
+    sources: list[SourceInfo],
+    into: dict[str, Any],
+    key: str,
+    provenance: dict[str, str],
+    conflicts: list[Conflict],
+) -> None:
+    """Keep the first stated value of one field; record each later one that disagrees."""
+    kept_at: int | None = None
+    for i, value in enumerate(values):
+        if value in _EMPTY:
+            continue
+        if kept_at is None:
+            kept_at = i
+            into[key] = value
+            provenance[label] = sources[i].id
+        elif disagree(into[key], value):
+            conflicts.append(
+                Conflict(
+                    field=label,
+                    kept_source=sources[kept_at].id,
+                    kept_value=into[key],
+                    other_source=sources[i].id,
+                    other_value=value,
+                )
+            )
+
+
 def merge(records: list[Trial]) -> Trial:
     """One trial from single-source records of it (each with exactly one source)."""
     if not records:
@@ -56,25 +91,15 @@ def merge(records: list[Trial]) -> Trial:
     for name in CONTENT_FIELDS:
         if name in ("aliases", "unmapped"):
             continue
-        kept_at: int | None = None
-        for i, dump in enumerate(dumps):
-            value = dump.get(name)
-            if value in _EMPTY:
-                continue
-            if kept_at is None:
-                kept_at = i
-                merged[name] = value
-                provenance[name] = sources[i].id
-            elif disagree(merged[name], value):
-                conflicts.append(
-                    Conflict(
-                        field=name,
-                        kept_source=sources[kept_at].id,
-                        kept_value=merged[name],
-                        other_source=sources[i].id,
-                        other_value=value,
-                    )
-                )
+        if name in NESTED:
+            parts = [d.get(name) or {} for d in dumps]
+            kept: dict[str, Any] = {}
+            for key in dict.fromkeys(k for part in parts for k in part):
+                _take(f"{name}.{key}", [p.get(key) for p in parts], sources, kept, key, provenance, conflicts)
+            if kept:
+                merged[name] = kept
+        else:
+            _take(name, [d.get(name) for d in dumps], sources, merged, name, provenance, conflicts)
     trial_id = merged.get("nct_id") or ordered[0].id
     aliases: list[str] = []
     for r in ordered:

@@ -19,18 +19,32 @@ from remission.domain.vocab import CellSource, CellType, DoseUnit, EscalationMet
 from remission.registry.text import sentences, unescape_markdown
 
 _CELL_TYPES: list[tuple[CellType, re.Pattern[str]]] = [
+    (
+        CellType.IN_VIVO_CAR,
+        re.compile(
+            r"\bin[\s-]?vivo\b[^.]{0,60}\bCAR\b|\bCAR[\s-]*T?\b[^.]{0,60}\bin[\s-]?vivo\b"
+            r"|CAR[^.]{0,40}(?:lentiviral\s+vector|lipid\s+nanoparticle|\bLNP\b)",
+            re.I,
+        ),
+    ),
+    (CellType.CAR_GDT, re.compile(r"γδ|gamma[\s-]*delta", re.I)),
     (CellType.CAR_NKT, re.compile(r"\bCAR[\s-]*\)?\s*-?\s*NKT\b|chimeric antigen receptor[^.]{0,12}NKT", re.I)),
     (
         CellType.CAR_NK,
         re.compile(r"\bCAR[\s-]*\)?\s*-?\s*NK\b|chimeric antigen receptor\s*(?:\(CAR\))?\s*-?\s*NK\b", re.I),
     ),
-    (CellType.CAR_TREG, re.compile(r"\bCAR[\s-]*Tregs?\b", re.I)),
+    (
+        CellType.CAR_TREG,
+        re.compile(r"\bCAR[\s-]*Tregs?\b|chimeric antigen receptor[\s-]*(?:\(CAR\)\s*)?T[\s-]*reg", re.I),
+    ),
     (CellType.CAAR_T, re.compile(r"\bCAAR[\s-]*T\b", re.I)),
     (
         CellType.CAR_T,
         re.compile(
             r"\bU?CAR[\s-]*\)?\s*-?\s*T\b(?!\s*-?\s*reg)|\bCAR-?T\b"
-            r"|chimeric antigen receptor\s*(?:\(CAR\))?\s*-?\s*T\b",
+            r"|chimeric antigen receptor\s*(?:\(CAR\))?\s*-?\s*T\b"
+            # WHO INN stems for cell therapies: "-cabtagene" is a CAR gene, "autoleucel" autologous cells.
+            r"|\w+cabtagene\s+\w*leucel",
             re.I,
         ),
     ),
@@ -38,12 +52,12 @@ _CELL_TYPES: list[tuple[CellType, re.Pattern[str]]] = [
 ]
 
 _ALLOGENEIC = re.compile(r"allogene|universal|\bU\s?CAR|off[\s-]the[\s-]shelf|donor[\s-]derived", re.I)
-_AUTOLOGOUS = re.compile(r"autologous|patient'?s own|patients'? own", re.I)
+_AUTOLOGOUS = re.compile(r"autologous|autoleucel|patient'?s own|patients'? own", re.I)
 
 #: Antigens CAR products target in autoimmune and haematological trials.
 TARGET_ANTIGENS = (
     "CD19", "CD20", "CD22", "BCMA", "CD7", "CD70", "CD38", "CD5", "CD30", "CD33", "CD123",
-    "BAFF-R", "GPRC5D", "CD79b", "NKG2D", "HER2", "GD2", "CLL1", "CD6", "FcRn",
+    "BAFF-R", "GPRC5D", "CD79b", "NKG2D", "HER2", "GD2", "CLL1", "CD6", "FcRn", "DSG3", "MuSK",
 )  # fmt: skip
 _TARGET_RE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(t) for t in TARGET_ANTIGENS) + r")(?![0-9])", re.I)
 _POSITIVE_FOR = re.compile(r"positive\s+(?:test\s+)?(?:for\s+)?([^.;\n]{0,60})", re.I)
@@ -100,11 +114,14 @@ def cell_source_of(texts: Iterable[str]) -> CellSource | None:
     return None
 
 
+_CD_HYPHEN = re.compile(r"\bCD-(\d)")
+
+
 def targets_of(texts: Iterable[str]) -> list[str]:
     canonical = {t.upper(): t for t in TARGET_ANTIGENS}
     found: list[str] = []
     for text in texts:
-        for m in _TARGET_RE.finditer(text):
+        for m in _TARGET_RE.finditer(_CD_HYPHEN.sub(r"CD\1", text)):
             name = canonical[m.group(1).upper()]
             if name not in found:
                 found.append(name)
@@ -139,16 +156,22 @@ def extract_products(trial: Trial) -> list[Product]:
             return []
         candidates.append(("", narrative))
     products: list[Product] = []
+    title_type = cell_type_of(trial.brief_title)
+    conditions = [c.text for c in trial.conditions]
     for name, texts in candidates:
         joined = " ".join(texts)
         cell_type = cell_type_of(joined) or cell_type_of(" ".join(narrative))
-        targets = targets_of(texts) or targets_of(narrative) or _required_antigens(trial)
+        if cell_type is CellType.CAR_T and title_type not in (None, CellType.CAR_T):
+            cell_type = title_type  # "CAR T-cell therapy" in a list of procedures; the title says CAR-Treg
+        targets = targets_of(texts) or targets_of(narrative) or targets_of(conditions) or _required_antigens(trial)
         source = cell_source_of(texts) or cell_source_of(narrative)
+        assumed = source is None and cell_type in (CellType.CAR_T, CellType.CAAR_T)
         products.append(
             Product(
                 name=_product_name(name, narrative, cell_type, targets),
                 cell_type=cell_type,
-                cell_source=source,
+                cell_source=CellSource.AUTOLOGOUS if assumed else source,
+                cell_source_assumed=assumed,
                 targets=targets,
             )
         )

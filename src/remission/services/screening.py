@@ -12,44 +12,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
-from importlib.resources import files
+from functools import cached_property
 
 from remission.criteria.profile import Profile, ProfileError
-from remission.criteria.protocol import Protocol, TrialResult, load_protocol_text
+from remission.criteria.protocol import Protocol, TrialResult
 from remission.matching.rank import NextFact, rank, what_next
 from remission.matching.registry_protocol import protocol_from_spec
+from remission.services.protocols import bundled_protocol, bundled_protocols
 from remission.services.trials import Filters, Registry, TrialNotFound
-
-BUNDLED = files("remission") / "data" / "screening"
 
 __all__ = [
     "ProfileError",
     "Screening",
     "TrialNotFound",
+    "bundled_protocol",
     "bundled_protocols",
     "profile_from",
     "read_profile",
     "read_profiles",
 ]
-
-
-@cache
-def bundled_protocols() -> tuple[Protocol, ...]:
-    found = []
-    for item in sorted(BUNDLED.iterdir(), key=lambda p: p.name):
-        if item.name.endswith((".yaml", ".yml")):
-            found.append(load_protocol_text(item.read_text(encoding="utf-8"), source=f"{item.name} (bundled)"))
-    return tuple(found)
-
-
-@cache
-def _index() -> dict[str, Protocol]:
-    return {alias.upper(): p for p in bundled_protocols() for alias in p.ids}
-
-
-def bundled_protocol(trial_id: str) -> Protocol | None:
-    return _index().get(trial_id.strip().upper())
 
 
 def profile_from(data: object, *, source: str, items: object = None) -> Profile:

@@ -29,10 +29,12 @@ from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_p
 from remission.matching.registry_protocol import extractor_fingerprint, spec_for_trial
 from remission.registry.errors import Problem
 from remission.registry.merge import merge
+from remission.registry.parsed import Parsed, Rejected
 from remission.registry.ranking import rank_postings, term_weights
 from remission.registry.related import rank_related
 from remission.registry.search_text import query_terms, search_groups
-from remission.registry.sources import Parsed, Rejected, expand, read_path
+from remission.registry.sources import expand, read_path
+from remission.services.protocols import bundled_aliases
 from remission.store.db import make_engine, session_factory
 from remission.store.migrate import current_revision, head_revision, upgrade
 from remission.store.tables import SourceRecordRow
@@ -151,9 +153,10 @@ class SearchResult:
 
 
 def bundled_paths() -> list[Path]:
-    """The trial records shipped with Remission (ClinicalTrials.gov records, then the seed pages)."""
+    """The trial records shipped with Remission: the generic ClinicalTrials.gov records, the
+    domain table (CAR trials in autoimmune disease, with their sites) and the seed pages."""
     data = Path(str(resources.files("remission") / "data"))
-    return [data / "ctgov_studies.jsonl.gz", data / "pages"]
+    return [data / "ctgov_studies.jsonl.gz", data / "domain", data / "pages"]
 
 
 def _content_hash(trial: Trial) -> str:
@@ -297,6 +300,9 @@ class Registry:
             if merged.id != target:
                 store.delete(target)
                 store.move_sources(target, merged.id)
+            extra = bundled_aliases(merged.identifiers())
+            if extra:
+                merged = merged.model_copy(update={"aliases": [*merged.aliases, *extra]})
             groups = search_groups(merged)
             store.save(merged, TrialSummary.of(merged).model_dump_json(), groups, term_weights(groups))
             return "updated" if existed else "added"

@@ -76,6 +76,7 @@ def facets_of(trial: Trial) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     out |= {("disease", d.value) for d in trial.diseases}
     out |= {("cell_type", c.value.upper()) for c in trial.cell_types}
+    out |= {("cell_kind", k.upper()) for k in trial.cell_kinds}
     out |= {("target", t.upper()) for t in trial.targets}
     out |= {("phase", p.value) for p in trial.phases}
     out |= {("country", c.upper()[:200]) for c in trial.all_countries()}
