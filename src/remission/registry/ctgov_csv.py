@@ -122,16 +122,17 @@ def header_of(path: Path, gz: bool) -> list[str]:
         return next(csv.reader(f), [])
 
 
+def is_sites_table(path: Path) -> bool:
+    """True for a (plain) CSV file with the sites layout; False for anything unreadable."""
+    try:
+        return layout(header_of(path, gz=False)) == "sites"
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+
+
 def _sibling_sites(path: Path) -> Path | None:
     """The sites table beside a trials table (any CSV in its folder with the sites layout)."""
-    for other in sorted(path.parent.glob("*.csv")):
-        if other != path:
-            try:
-                if layout(header_of(other, gz=False)) == "sites":
-                    return other
-            except (OSError, UnicodeDecodeError, csv.Error):
-                continue
-    return None
+    return next((other for other in sorted(path.parent.glob("*.csv")) if other != path and is_sites_table(other)), None)
 
 
 def read_sites(path: Path, gz: bool = False) -> dict[str, list[Site]]:

@@ -9,7 +9,6 @@ rest.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import zlib
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from remission.registry.ctgov import looks_like_study, parse_study
-from remission.registry.ctgov_csv import header_of, layout, read_table
+from remission.registry.ctgov_csv import is_sites_table, read_table
 from remission.registry.errors import Problem, RecordRejected
 from remission.registry.pages import parse_page
 from remission.registry.parsed import Parsed, ParseOutcome, Rejected
@@ -55,7 +54,7 @@ def expand(paths: list[Path]) -> Iterator[Path | Problem]:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 core, gz = _suffixes(child)
-                if core in TABLE_SUFFIXES and not gz and _is_sites_table(child):
+                if core in TABLE_SUFFIXES and not gz and is_sites_table(child):
                     continue
                 if core in JSON_SUFFIXES | PAGE_SUFFIXES | TABLE_SUFFIXES:
                     yield child
@@ -63,13 +62,6 @@ def expand(paths: list[Path]) -> Iterator[Path | Problem]:
             yield path
         else:
             yield Problem(str(path), "no such file or directory")
-
-
-def _is_sites_table(path: Path) -> bool:
-    try:
-        return layout(header_of(path, gz=False)) == "sites"
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return False
 
 
 def _read_capped(path: Path, gz: bool, cap: int) -> bytes:

@@ -29,7 +29,6 @@ def bundled_protocol(trial_id: str) -> Protocol | None:
     return _index().get(trial_id.strip().upper())
 
 
-
 def bundled_aliases(ids: list[str]) -> list[str]:
     """The bundled protocol ids that stand for a registry trial known by any of ``ids``
     (``LOCAL-56F62430E7`` → ``LIANGZOU``), so that every id a face prints resolves everywhere."""
