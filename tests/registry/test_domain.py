@@ -117,6 +117,10 @@ def test_a_row_without_a_valid_nct_id_is_one_reject(tmp_path: Path) -> None:
     assert isinstance(outcomes[0], Rejected) and outcomes[0].problems[0].field == "NCTId"
     assert "NCT0123" not in str(outcomes[0].problems[0])  # the reason, not the value
     assert isinstance(outcomes[1], Parsed)
+    website = tmp_path / "w.csv"
+    website.write_text("NCT Number,Study Title\nNCT99,Bad id\n")
+    (rejected,) = list(read_path(website))
+    assert isinstance(rejected, Rejected) and rejected.problems[0].field == "NCT Number"
 
 
 def test_a_gzip_bomb_is_refused_while_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -214,7 +214,7 @@ def read_table(path: Path, name: str, gz: bool) -> Iterator[Parsed | Rejected]:
             for number, row in enumerate(csv.DictReader(f), 2):
                 record = f"row {number}"
                 try:
-                    trial = _row_trial(_canonical(row, kind), sites, file=path.name, record=record)
+                    trial = _row_trial(_canonical(row, kind), kind, sites, file=path.name, record=record)
                 except RecordRejected as exc:
                     yield Rejected([Problem(name, p.reason, p.record, p.field) for p in exc.problems])
                     continue
@@ -233,14 +233,21 @@ def _canonical(row: Mapping[str, str | None], kind: str) -> dict[str, str | None
     return out
 
 
-def _row_trial(c: dict[str, str | None], sites: Mapping[str, list[Site]], *, file: str, record: str) -> Trial:
+def _column(key: str, kind: str) -> str:
+    """The column a canonical key is read from in this layout, to name it in a reject."""
+    api, website = _COLUMNS[key]
+    return (api[0] if kind == "api" else website) or key
+
+
+def _row_trial(
+    c: dict[str, str | None], kind: str, sites: Mapping[str, list[Site]], *, file: str, record: str
+) -> Trial:
     nct = (c["nct"] or "").upper()
     if not NCT_ID.match(nct):
-        field = "NCTId"
         reason = "no NCT id" if not nct else "not an NCT id (NCT and 8 digits)"
-        raise RecordRejected([Problem(file, reason, record, field)])
+        raise RecordRejected([Problem(file, reason, record, _column("nct", kind))])
     if not c["title"]:
-        raise RecordRejected([Problem(file, "no title", nct, "BriefTitle")])
+        raise RecordRejected([Problem(file, "no title", nct, _column("title", kind))])
     v = VocabReader()
     try:
         return _build(c, nct, v, sites.get(nct, []), file=file)
