@@ -85,7 +85,7 @@ def test_the_human_output_is_a_table(database: Path) -> None:
         (["trials", "show", "NCT00000000"], 2, "no trial with id 'NCT00000000'"),
         (["trials", "search", "--disease", "flu"], 2, "disease"),
         (["trials", "search", "--phase", "PHASE9"], 2, "phase: unknown value 'PHASE9'"),
-        (["trials", "search", "--age", "old"], 2, "age: 'old' is not an age"),
+        (["trials", "search", "--age", "old"], 2, "age: not an age"),
         (["trials", "search", "--status", "OPEN"], 2, "status: unknown value 'OPEN'"),
         (["trials", "import"], 2, "give PATH... or --bundled"),
     ],

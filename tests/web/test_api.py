@@ -68,7 +68,7 @@ def test_related(client: TestClient) -> None:
         ("/api/v1/trials/NCT00000000", {}, 404, "no trial with id 'NCT00000000'"),
         ("/api/v1/trials/NCT00000000/related", {}, 404, "no trial with id"),
         ("/api/v1/trials", {"disease": "flu"}, 422, "query.disease"),
-        ("/api/v1/trials", {"age": "old"}, 422, "query.age: 'old' is not an age"),
+        ("/api/v1/trials", {"age": "old"}, 422, "query.age: not an age"),
         ("/api/v1/trials", {"status": "OPEN"}, 422, "query.status"),
         ("/api/v1/trials", {"limit": 0}, 422, "query.limit"),
     ],

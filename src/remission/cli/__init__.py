@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from remission.cli.dose import dose_app
+from remission.cli.mail import alerts_app, outbox_app
 from remission.cli.output import JsonOpt, err, out
 from remission.cli.output import fail as _fail
 from remission.cli.output import print_json as _print_json
@@ -41,6 +42,8 @@ trials_app = typer.Typer(help="The trial registry.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(trials_app, name="trials")
 app.add_typer(dose_app, name="dose")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(outbox_app, name="outbox")
 app.command("screen")(screen_command)
 
 

@@ -122,6 +122,10 @@ class Site(_Model):
     status: OverallStatus | None = None
     contacts: list[Contact] = Field(default_factory=list)
     geo: GeoPoint | None = None
+    # "gazetteer" when the registry gave no coordinates and they were looked up from the city.
+    geo_source: str | None = None
+    # A site the record does not list, inferred (the sponsor institution of a trial listing none).
+    inferred: bool = False
 
 
 class Enrollment(_Model):
@@ -422,6 +426,18 @@ CONTENT_FIELDS: tuple[str, ...] = tuple(
 )
 
 
+class SitePlace(BaseModel):
+    """Where a site is, as a search card and a distance sort need it."""
+
+    facility: str | None = None
+    city: str | None = None
+    country: str | None = None
+    status: OverallStatus | None = None
+    lat: float
+    lon: float
+    inferred: bool = False
+
+
 class TrialSummary(BaseModel):
     """The short form of a trial that lists, searches and related-trial answers return."""
 
@@ -446,8 +462,12 @@ class TrialSummary(BaseModel):
     countries: list[str] = Field(default_factory=list)
     cities: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    last_update: str | None = None
+    places: list[SitePlace] = Field(default_factory=list)
     score: float | None = None
     why: list[str] = Field(default_factory=list)
+    distance_km: float | None = None  # to the nearest site, when a search names a place
+    nearest: SitePlace | None = None
 
     @classmethod
     def of(cls, trial: Trial) -> TrialSummary:
@@ -474,4 +494,18 @@ class TrialSummary(BaseModel):
             countries=trial.all_countries(),
             cities=_unique(s.city for s in trial.sites if s.city),
             sources=[s.kind for s in trial.sources],
+            last_update=trial.last_update.value.iso() if trial.last_update else None,
+            places=[
+                SitePlace(
+                    facility=s.facility,
+                    city=s.city,
+                    country=s.country,
+                    status=s.status,
+                    lat=s.geo.lat,
+                    lon=s.geo.lon,
+                    inferred=s.inferred,
+                )
+                for s in trial.sites
+                if s.geo is not None
+            ],
         )

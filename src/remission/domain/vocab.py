@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from remission.domain.marker import N_
+
 
 class Phase(StrEnum):
     """Trial phase. ``PHASE0`` is kept apart from ``EARLY_PHASE1`` because aggregator pages
@@ -296,35 +298,35 @@ DISEASE_PARENT: dict[DiseaseCode, DiseaseCode] = {
 }
 
 DISEASE_LABELS: dict[DiseaseCode, str] = {
-    DiseaseCode.AUTOIMMUNE: "Autoimmune disease (unspecified)",
-    DiseaseCode.SLE: "Systemic lupus erythematosus",
-    DiseaseCode.LN: "Lupus nephritis",
-    DiseaseCode.SSC: "Systemic sclerosis",
-    DiseaseCode.AAV: "ANCA-associated vasculitis",
-    DiseaseCode.GPA: "Granulomatosis with polyangiitis",
-    DiseaseCode.MPA: "Microscopic polyangiitis",
-    DiseaseCode.EGPA: "Eosinophilic granulomatosis with polyangiitis",
-    DiseaseCode.IIM: "Idiopathic inflammatory myopathy",
-    DiseaseCode.DM: "Dermatomyositis",
-    DiseaseCode.PM: "Polymyositis",
-    DiseaseCode.IMNM: "Immune-mediated necrotising myopathy",
-    DiseaseCode.ASYS: "Antisynthetase syndrome",
-    DiseaseCode.SJS: "Sjögren's disease",
-    DiseaseCode.RA: "Rheumatoid arthritis",
-    DiseaseCode.TAK: "Takayasu arteritis",
-    DiseaseCode.IGG4RD: "IgG4-related disease",
-    DiseaseCode.MG: "Myasthenia gravis",
-    DiseaseCode.NMOSD: "Neuromyelitis optica spectrum disorder",
-    DiseaseCode.MS: "Multiple sclerosis",
-    DiseaseCode.ITP: "Immune thrombocytopenia",
-    DiseaseCode.AIHA: "Autoimmune haemolytic anaemia",
-    DiseaseCode.IGAN: "IgA nephropathy",
-    DiseaseCode.MN: "Membranous nephropathy",
-    DiseaseCode.APS: "Antiphospholipid syndrome",
-    DiseaseCode.CIDP: "Chronic inflammatory demyelinating polyradiculoneuropathy",
-    DiseaseCode.AIE: "Autoimmune encephalitis",
-    DiseaseCode.SPS: "Stiff person syndrome",
-    DiseaseCode.MOGAD: "MOG antibody-associated disease",
+    DiseaseCode.AUTOIMMUNE: N_("Autoimmune disease (unspecified)"),
+    DiseaseCode.SLE: N_("Systemic lupus erythematosus"),
+    DiseaseCode.LN: N_("Lupus nephritis"),
+    DiseaseCode.SSC: N_("Systemic sclerosis"),
+    DiseaseCode.AAV: N_("ANCA-associated vasculitis"),
+    DiseaseCode.GPA: N_("Granulomatosis with polyangiitis"),
+    DiseaseCode.MPA: N_("Microscopic polyangiitis"),
+    DiseaseCode.EGPA: N_("Eosinophilic granulomatosis with polyangiitis"),
+    DiseaseCode.IIM: N_("Idiopathic inflammatory myopathy"),
+    DiseaseCode.DM: N_("Dermatomyositis"),
+    DiseaseCode.PM: N_("Polymyositis"),
+    DiseaseCode.IMNM: N_("Immune-mediated necrotising myopathy"),
+    DiseaseCode.ASYS: N_("Antisynthetase syndrome"),
+    DiseaseCode.SJS: N_("Sjögren's disease"),
+    DiseaseCode.RA: N_("Rheumatoid arthritis"),
+    DiseaseCode.TAK: N_("Takayasu arteritis"),
+    DiseaseCode.IGG4RD: N_("IgG4-related disease"),
+    DiseaseCode.MG: N_("Myasthenia gravis"),
+    DiseaseCode.NMOSD: N_("Neuromyelitis optica spectrum disorder"),
+    DiseaseCode.MS: N_("Multiple sclerosis"),
+    DiseaseCode.ITP: N_("Immune thrombocytopenia"),
+    DiseaseCode.AIHA: N_("Autoimmune haemolytic anaemia"),
+    DiseaseCode.IGAN: N_("IgA nephropathy"),
+    DiseaseCode.MN: N_("Membranous nephropathy"),
+    DiseaseCode.APS: N_("Antiphospholipid syndrome"),
+    DiseaseCode.CIDP: N_("Chronic inflammatory demyelinating polyradiculoneuropathy"),
+    DiseaseCode.AIE: N_("Autoimmune encephalitis"),
+    DiseaseCode.SPS: N_("Stiff person syndrome"),
+    DiseaseCode.MOGAD: N_("MOG antibody-associated disease"),
     DiseaseCode.PEMPHIGUS: "Pemphigus",
 }
 

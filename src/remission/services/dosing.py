@@ -10,9 +10,18 @@ from typing import Any
 from remission.dosefinding.boundaries import DoseFindingError
 from remission.dosefinding.design import DEFAULT_PRESET, PRESETS, DesignError, DoseDesign, design_from
 from remission.dosefinding.protocol import DoseProtocol, read_protocol
-from remission.dosefinding.simulation import PatientModel, SimulationCase
+from remission.dosefinding.simulation import PatientModel, SimulationCase, simulate
+from remission.dosefinding.summary import simulation_summary
+from remission.dosefinding.trace import TraceLines
 
-__all__ = ["BUNDLED", "bundled_dose_protocols", "load_dose_protocol", "resolve_case", "resolve_design"]
+__all__ = [
+    "BUNDLED",
+    "bundled_dose_protocols",
+    "load_dose_protocol",
+    "resolve_case",
+    "resolve_design",
+    "simulate_bounded",
+]
 
 BUNDLED = files("remission") / "data" / "dose"
 
@@ -70,3 +79,25 @@ def resolve_case(case: SimulationCase, allow_paths: bool = True, source: str = "
                                      "doses")], source)  # fmt: skip
     design.check_doses(len(model.truth))
     return protocol, design, model
+
+
+def simulate_bounded(
+    case: SimulationCase, trials: int, seed: int, trace: bool, work_limit: int, trace_limit: int
+) -> dict[str, Any]:
+    """A simulation for a request (REST or the dose explorer page): refused with the reason when
+    trials × the design's most patients × doses (× 8 over calendar time) exceeds ``work_limit``,
+    or a trace would exceed ``trace_limit``; otherwise its summary, with the trace when asked."""
+    protocol, design, model = resolve_case(case, allow_paths=False, source="body")
+    doses, most = len(model.truth), design.capacity(len(model.truth))
+    calendar = design.backfill is not None if case.calendar is None else case.calendar
+    work = trials * most * doses * (8 if calendar else 1)
+    if work > work_limit:
+        raise DoseFindingError(f"trials × the design's most patients × doses{' × 8' if calendar else ''} = "
+                               f"{work:,} is over {work_limit:,} for one request: fewer trials, or "
+                               "`remission dose simulate` / `dose sweep`")  # fmt: skip
+    if trace and (trials > 100 or trials * most**2 > trace_limit):
+        raise DoseFindingError(f"trace: at most 100 trials and trials × the design's most patients² ≤ "
+                               f"{trace_limit:,} (here {trials * most**2:,})")  # fmt: skip
+    lines = TraceLines() if trace else None
+    oc = simulate(design, model, trials, seed, case.calendar, lines)
+    return {**simulation_summary(oc, model.truth, design, protocol), "trace": None if lines is None else lines.lines}

@@ -28,6 +28,7 @@ from remission.domain.values import Age
 from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_phases, parse_disease_code
 from remission.matching.registry_protocol import extractor_fingerprint, spec_for_trial
 from remission.registry.errors import Problem
+from remission.registry.gazetteer import with_coordinates
 from remission.registry.merge import merge
 from remission.registry.parsed import Parsed, Rejected
 from remission.registry.ranking import rank_postings, term_weights
@@ -83,6 +84,12 @@ def _one_of(field: str, vocabulary: type[StrEnum], value: str) -> str:
 _SEX_ALIASES = {"F": "FEMALE", "M": "MALE", "WOMAN": "FEMALE", "MAN": "MALE"}
 
 
+class Scope(StrEnum):
+    """Which part of the registry to search: the CAR cell-therapy trials, or every record."""
+
+    CAR = "CAR"
+
+
 def make_filters(
     *,
     diseases: Sequence[str] = (),
@@ -92,6 +99,8 @@ def make_filters(
     phases: Sequence[str] = (),
     countries: Sequence[str] = (),
     cities: Sequence[str] = (),
+    cell_kinds: Sequence[str] = (),
+    scopes: Sequence[str] = (),
     age: str | None = None,
     sex: str | None = None,
 ) -> Filters:
@@ -106,7 +115,7 @@ def make_filters(
     try:
         age_days = Age.model_validate(age).in_days() if age else None
     except ValueError as exc:
-        raise InvalidFilter("age", f"{age!r} is not an age ('34' in years, or '18 months')") from exc
+        raise InvalidFilter("age", "not an age ('34' in years, or '18 months')") from exc
     return Filters(
         diseases=codes,
         statuses=[_one_of("status", OverallStatus, v) for v in statuses],
@@ -115,6 +124,8 @@ def make_filters(
         phases=expand_phases([Phase(_one_of("phase", Phase, v)) for v in phases]),
         countries=[c.strip() for c in countries if c.strip()],
         cities=[c.strip() for c in cities if c.strip()],
+        cell_kinds=[k.strip() for k in cell_kinds if k.strip()],
+        scopes=[_one_of("scope", Scope, v) for v in scopes],
         age_days=age_days,
         sex=Sex(_one_of("sex", Sex, _SEX_ALIASES.get(sex.strip().upper(), sex))) if sex else None,
     )
@@ -303,6 +314,7 @@ class Registry:
             extra = bundled_aliases(merged.identifiers())
             if extra:
                 merged = merged.model_copy(update={"aliases": [*merged.aliases, *extra]})
+            merged = with_coordinates(merged)
             groups = search_groups(merged)
             store.save(merged, TrialSummary.of(merged).model_dump_json(), groups, term_weights(groups))
             return "updated" if existed else "added"
@@ -357,7 +369,7 @@ class Registry:
             words = query_terms(query or "")
             shown: list[tuple[str, float | None]]
             if words:
-                ranked = self._ranked(store, words, filters or Filters())
+                ranked = self.ranked(store, words, filters or Filters())
                 total, shown = len(ranked), list(ranked[offset : offset + limit])
             else:
                 page = store.browse(filters or Filters(), limit=limit, offset=offset)
@@ -371,7 +383,7 @@ class Registry:
         return SearchResult(items, total, limit, offset)
 
     @staticmethod
-    def _ranked(store: TrialStore, words: list[str], filters: Filters) -> list[tuple[str, float]]:
+    def ranked(store: TrialStore, words: list[str], filters: Filters) -> list[tuple[str, float]]:
         matches = store.match(words, filters)
         return rank_postings(matches.postings, matches.document_frequency, matches.trials)
 
@@ -385,7 +397,7 @@ class Registry:
             if len(ids) < candidates:
                 words = query_terms(trial.brief_title)[:6]
                 for term in words:
-                    best = self._ranked(store, [term], Filters())[: candidates // max(1, len(words))]
+                    best = self.ranked(store, [term], Filters())[: candidates // max(1, len(words))]
                     ids.extend(i for i, _ in best if i not in ids and i != trial.id)
             documents = {i: store.document(i) for i in ids}
         others = [Trial.model_validate_json(d) for d in documents.values() if d]

@@ -96,3 +96,51 @@ class TrialCriteriaRow(Base):
     # Which extractor made ``protocol``: criteria made by another version are made again.
     extractor: Mapped[str] = mapped_column(String(64))
     protocol: Mapped[str] = mapped_column(Text)
+
+
+class OutboxRow(Base):
+    """A mail to send. ``sender_key`` is a hash of the sender's address, for rate limits."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(32))  # referral | referral-copy | alert-confirm | alert
+    sender_key: Mapped[str] = mapped_column(String(64), index=True)
+    to_addr: Mapped[str] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # queued | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class AlertRow(Base):
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(Text)
+    search: Mapped[str] = mapped_column(Text)  # the finder's query string, or "trial=<id>"
+    # The capability in the confirm and unsubscribe links: it can only confirm or end this alert.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    snapshot: Mapped[str] = mapped_column(Text, default="{}")  # trial id -> what was last mailed
+
+
+class SharedNoteRow(Base):
+    """A note encrypted in the browser; the server never sees the passcode or the text."""
+
+    __tablename__ = "shared_notes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    trial_id: Mapped[str] = mapped_column(String(64))
+    salt: Mapped[str] = mapped_column(String(64))
+    iv: Mapped[str] = mapped_column(String(64))
+    ciphertext: Mapped[str] = mapped_column(Text)

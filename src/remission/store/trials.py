@@ -47,6 +47,8 @@ class Filters:
     statuses: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)
+    cell_kinds: list[str] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=list)  # "CAR": trials of a CAR cell therapy
     age_days: float | None = None
     sex: Sex | None = None
 
@@ -81,7 +83,14 @@ def facets_of(trial: Trial) -> set[tuple[str, str]]:
     out |= {("phase", p.value) for p in trial.phases}
     out |= {("country", c.upper()[:200]) for c in trial.all_countries()}
     out |= {("city", s.city.upper()[:200]) for s in trial.sites if s.city}
+    if trial.cell_kinds or _CAR.search(" ".join([trial.brief_title, *(i.name for i in trial.interventions)])):
+        out.add(("scope", "CAR"))
     return out
+
+
+# A chimeric antigen receptor named in the title or an intervention, for trials whose product
+# the classifier could not type (the "CAR trials" scope of the finder).
+_CAR = re.compile(r"\bCAR(?:-?T|-?NK|[- ]?Treg)?\b|(?i:chimeric antigen receptor)")
 
 
 class TrialStore:
@@ -254,6 +263,8 @@ class TrialStore:
             ("phase", f.phases),
             ("country", [v.upper() for v in f.countries]),
             ("city", [v.upper() for v in f.cities]),
+            ("cell_kind", [v.upper() for v in f.cell_kinds]),
+            ("scope", f.scopes),
         ):
             if values:
                 conditions.append(
@@ -312,6 +323,20 @@ class TrialStore:
             .group_by(TrialTermRow.term)
         )
         return Matches(postings, {str(t): int(n) for t, n in df_rows}, self.count())
+
+    def facet_counts(self, ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """How many of the trials ``ids`` hold each facet value, by facet."""
+        counts: dict[str, dict[str, int]] = {}
+        for chunk in _chunks(ids):
+            rows = self.session.execute(
+                select(TrialFacetRow.facet, TrialFacetRow.value, func.count())
+                .where(TrialFacetRow.trial_id.in_(chunk))
+                .group_by(TrialFacetRow.facet, TrialFacetRow.value)
+            )
+            for facet, value, n in rows:
+                by_value = counts.setdefault(str(facet), {})
+                by_value[str(value)] = by_value.get(str(value), 0) + int(n)
+        return counts
 
     def sharing_facets(self, trial_id: str, facets: Iterable[tuple[str, str]], limit: int) -> list[str]:
         """Other trials that share any of the given facets, most shared first."""

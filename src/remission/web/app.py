@@ -1,20 +1,38 @@
-"""The FastAPI application: REST API under /api/v1, OpenAPI at /docs."""
+"""The FastAPI application: the public pages at ``/``, the REST API under ``/api/v1``, the
+OpenAPI explorer at ``/docs``, and the static files they need (nothing from another host)."""
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
+import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from remission.services.trials import Registry
 from remission.settings import get_settings
 from remission.web.api.dose import router as dose_router
 from remission.web.api.instruments import router as instruments_router
+from remission.web.api.notes import router as notes_router
 from remission.web.api.screen import router as screen_router
 from remission.web.api.trials import router as trials_router
+from remission.web.pages.alerts import router as alerts_page
+from remission.web.pages.contact import router as contact_page
+from remission.web.pages.docs import router as docs_page
+from remission.web.pages.finder import router as finder_page
+from remission.web.pages.info import router as info_page
+from remission.web.pages.screen import router as screen_page
+from remission.web.pages.tools import router as tools_page
+from remission.web.pages.trial import router as trial_page
+from remission.web.security import security_headers
+from remission.web.templating import render_page
+
+_TITLES = {404: "Not found", 403: "Not allowed", 405: "Method not allowed", 413: "Too large", 422: "Check the form"}
 
 
 def _message(problems: list[dict[str, Any]]) -> str:
@@ -22,34 +40,59 @@ def _message(problems: list[dict[str, Any]]) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in p['loc'])}: {p['msg']}" for p in problems)
 
 
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "text/html")
+
+
+def _swagger_files() -> Path:
+    return Path(swagger_ui_bundle.swagger_ui_path)
+
+
 def create_app(registry: Registry | None = None) -> FastAPI:
     app = FastAPI(
         title="Remission",
         version="0.1.0",
         description="CAR cell-therapy trials in relapsed/refractory autoimmune disease.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.registry = registry or Registry.from_url(get_settings().url())
+    app.middleware("http")(security_headers)
     app.include_router(trials_router)
     app.include_router(instruments_router)
     app.include_router(dose_router)
     app.include_router(screen_router)
+    app.include_router(finder_page)
+    app.include_router(trial_page)
+    app.include_router(notes_router)
+    for page in (docs_page, contact_page, alerts_page, screen_page, tools_page, info_page):
+        app.include_router(page)
+    static = Path(str(resources.files("remission.web") / "static"))
+    app.mount("/static/swagger", StaticFiles(directory=_swagger_files()), name="swagger")
+    app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail
         message = detail if isinstance(detail, str) else _message(detail)
+        headers = dict(exc.headers or {})
+        if _is_page(request):
+            title = _TITLES.get(exc.status_code, "Something went wrong")
+            response: Response = render_page(
+                request, "error.html", {"title": title, "message": message}, status_code=exc.status_code
+            )
+            response.headers.update(headers)
+            return response
         return JSONResponse(
-            {"error": message, "detail": detail, "status": exc.status_code}, status_code=exc.status_code
+            {"error": message, "detail": detail, "status": exc.status_code},
+            status_code=exc.status_code,
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [{"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
         return JSONResponse({"error": _message(problems), "detail": problems, "status": 422}, status_code=422)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> Response:
-        return RedirectResponse("/docs")
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, object]:

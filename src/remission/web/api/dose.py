@@ -17,10 +17,8 @@ from remission.dosefinding.mtd import select_mtd
 from remission.dosefinding.next_action import next_action
 from remission.dosefinding.patients import parse_outcomes, patients_from_records
 from remission.dosefinding.protocol import read_protocol
-from remission.dosefinding.simulation import simulate
-from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary, simulation_summary
-from remission.dosefinding.trace import TraceLines
-from remission.services.dosing import load_dose_protocol, resolve_case, resolve_design
+from remission.dosefinding.summary import boundaries_summary, mtd_summary, next_summary
+from remission.services.dosing import load_dose_protocol, resolve_design, simulate_bounded
 from remission.web.schemas.dose import (
     TRACE_LIMIT,
     WORK_LIMIT,
@@ -116,19 +114,6 @@ def simulate_endpoint(body: SimulateIn) -> Any:
     atd-bf-boin, 3+3) or a design object, with ``options`` overriding values by the command
     line's option names; ``trace`` returns every decision point of up to 100 trials."""
     try:
-        protocol, design, model = resolve_case(body, allow_paths=False, source="body")
-        doses, most = len(model.truth), design.capacity(len(model.truth))
-        calendar = design.backfill is not None if body.calendar is None else body.calendar
-        work = body.trials * most * doses * (8 if calendar else 1)
-        if work > WORK_LIMIT:
-            raise DoseFindingError(f"trials × the design's most patients × doses{' × 8' if calendar else ''} = "
-                                   f"{work:,} is over {WORK_LIMIT:,} for one request: fewer trials, or "
-                                   "`remission dose simulate` / `dose sweep`")  # fmt: skip
-        if body.trace and (body.trials > 100 or body.trials * most**2 > TRACE_LIMIT):
-            raise DoseFindingError(f"trace: at most 100 trials and trials × the design's most patients² ≤ "
-                                   f"{TRACE_LIMIT:,} (here {body.trials * most**2:,})")  # fmt: skip
-        lines = TraceLines() if body.trace else None
-        oc = simulate(design, model, body.trials, body.seed, body.calendar, lines)
+        return simulate_bounded(body, body.trials, body.seed, body.trace, WORK_LIMIT, TRACE_LIMIT)
     except DoseFindingError as exc:
         raise _refused(exc, options=body.options) from None
-    return {**simulation_summary(oc, model.truth, design, protocol), "trace": None if lines is None else lines.lines}

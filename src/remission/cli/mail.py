@@ -1,0 +1,58 @@
+"""``remission alerts send`` and ``remission outbox send``: the mail a cron line delivers."""
+
+from __future__ import annotations
+
+import typer
+
+from remission.cli.output import JsonOpt, fail, out, print_json
+
+alerts_app = typer.Typer(help="Alerts: saved searches mailed when their trials change.", no_args_is_help=True)
+outbox_app = typer.Typer(help="The outbox: mail waiting to be delivered.", no_args_is_help=True)
+
+
+@alerts_app.command("send")
+def alerts_send(as_json: JsonOpt = False) -> None:
+    """Mail every confirmed alert the trials that are new or changed since its last mail (run it from cron)."""
+    from remission.services.alerts import send_alerts  # noqa: PLC0415
+    from remission.services.trials import Registry  # noqa: PLC0415
+    from remission.settings import get_settings  # noqa: PLC0415
+
+    settings = get_settings()
+    registry = Registry.from_url(settings.url())
+    try:
+        registry.check_ready()
+        counts = send_alerts(registry, settings)
+    except Exception as exc:  # one line, never a traceback
+        raise fail(f"{exc.__class__.__name__}: {str(exc)[:300]}", 3 if "migrated" in str(exc) else 1) from None
+    if as_json:
+        print_json(counts)
+    else:
+        out.print(
+            f"{counts['alerts']} alerts: {counts['mailed']} mailed, {counts['unchanged']} unchanged; "
+            f"{counts['sent']} delivered, {counts['failed']} failed"
+        )
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+@outbox_app.command("send")
+def outbox_send(as_json: JsonOpt = False) -> None:
+    """Try again to deliver the mail still queued (each is tried at most five times)."""
+    from remission.services.outbox import deliver  # noqa: PLC0415
+    from remission.services.trials import Registry  # noqa: PLC0415
+    from remission.settings import get_settings  # noqa: PLC0415
+
+    settings = get_settings()
+    registry = Registry.from_url(settings.url())
+    try:
+        registry.check_ready()
+        with registry.sessions.begin() as session:
+            sent, failed = deliver(session, settings)
+    except Exception as exc:
+        raise fail(f"{exc.__class__.__name__}: {str(exc)[:300]}", 3 if "migrated" in str(exc) else 1) from None
+    if as_json:
+        print_json({"sent": sent, "failed": failed})
+    else:
+        out.print(f"{sent} delivered, {failed} failed")
+    if failed:
+        raise typer.Exit(1)

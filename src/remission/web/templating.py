@@ -1,0 +1,98 @@
+"""Rendering a page: the Jinja2 environment of each language, and what every page is given
+(the reader's language, the CSRF token, links to the same page in the other language)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from remission.web import labels
+from remission.web.i18n import LANGUAGES, Language, language, negotiate
+from remission.web.security import csrf_token, remember_csrf
+
+LANG_COOKIE = "lang"
+
+
+@cache
+def environment(code: str) -> Environment:
+    lang = language(code)
+    env = Environment(
+        loader=PackageLoader("remission.web", "templates"),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(lang.gettext, lang.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["LANGUAGES"] = LANGUAGES
+    env.globals.update(
+        status_label=labels.status_label,
+        phase_label=labels.phase_label,
+        disease_label=labels.disease_label,
+        kind_label=labels.kind_label,
+        facet_label=labels.facet_label,
+        FACET_NAMES=labels.FACET,
+        OPEN_STATUSES=labels.OPEN_STATUSES,
+    )
+
+    def number(value: float | int | None, digits: int = 0) -> str:
+        if value is None:
+            return ""
+        return format_decimal(round(value, digits), locale=lang.locale)
+
+    def day(value: str | None) -> str:
+        if not value:
+            return ""
+        try:
+            return format_date(date.fromisoformat(value[:10]), format="medium", locale=lang.locale)
+        except ValueError:
+            return value  # a partial date ("2026-03") is shown as the registry gave it
+
+    env.filters["number"] = number
+    env.filters["day"] = day
+    return env
+
+
+def reader_language(request: Request) -> Language:
+    return language(
+        negotiate(
+            request.query_params.get("lang"),
+            request.cookies.get(LANG_COOKIE),
+            request.headers.get("accept-language"),
+        )
+    )
+
+
+def switch_links(request: Request) -> dict[str, str]:
+    """The current address in each language (``?lang=`` replaced)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return {code: f"{request.url.path}?{urlencode([*params, ('lang', code)])}" for code in LANGUAGES}
+
+
+def render_page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    lang = reader_language(request)
+    env = environment(lang.code)
+    html = env.get_template(template).render(
+        request=request,
+        lang=lang,
+        csrf=csrf_token(request),
+        switch=switch_links(request),
+        path=request.url.path,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    remember_csrf(request, response)
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=60 * 60 * 24 * 365, samesite="lax", httponly=True)
+    response.headers["Content-Language"] = lang.html_lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
