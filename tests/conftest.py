@@ -80,3 +80,26 @@ def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registr
     reg = fresh_registry(request.param, tmp_path)
     yield reg
     reg.engine.dispose()
+
+
+DOMAIN = ROOT / "src" / "remission" / "data" / "domain"
+
+
+@pytest.fixture(scope="session")
+def domain_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    folder = tmp_path_factory.mktemp("domain")
+    registry = Registry.from_url(f"sqlite:///{folder / 'domain.db'}")
+    registry.upgrade()
+    report = registry.import_paths([DOMAIN, PAGES])
+    assert not report.rejected
+    yield registry
+    registry.engine.dispose()
+
+
+@pytest.fixture
+def mail_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Mail written as files to a folder of the test's own (no SMTP server configured)."""
+    folder = tmp_path / "mail"
+    monkeypatch.setenv("REMISSION_MAIL_DIR", str(folder))
+    monkeypatch.delenv("REMISSION_SMTP_HOST", raising=False)
+    return folder

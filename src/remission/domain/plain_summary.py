@@ -89,6 +89,9 @@ _STATUS: dict[OverallStatus, str] = {
     OverallStatus.WITHDRAWN: "The study was stopped before anyone joined.",
 }
 
+# Lymphodepletion agents as registries name them (lower-case generic names), for the catalogue.
+AGENTS = (N_("fludarabine"), N_("cyclophosphamide"), N_("bendamustine"), N_("etoposide"))
+
 _TIME = re.compile(r"(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\b", re.IGNORECASE)
 _WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 

@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -44,10 +43,6 @@ def _is_page(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "text/html")
 
 
-def _swagger_files() -> Path:
-    return Path(swagger_ui_bundle.swagger_ui_path)
-
-
 def create_app(registry: Registry | None = None) -> FastAPI:
     app = FastAPI(
         title="Remission",
@@ -68,7 +63,6 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     for page in (docs_page, contact_page, alerts_page, screen_page, tools_page, info_page):
         app.include_router(page)
     static = Path(str(resources.files("remission.web") / "static"))
-    app.mount("/static/swagger", StaticFiles(directory=_swagger_files()), name="swagger")
     app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,6 +1,7 @@
-"""``/docs``: the OpenAPI explorer, with Swagger UI's files served by the app itself
-(``swagger-ui-bundle`` on PyPI ships them), so it works offline and under a CSP that allows no
-inline script: the page's start-up code is a static file too."""
+"""``/docs``: the OpenAPI explorer, with Swagger UI's files served by the app itself (version
+5.35.0 from the npm package ``swagger-ui-dist``, vendored in ``web/static``: the PyPI bundles
+ship Swagger UI 4, which cannot read FastAPI's OpenAPI 3.1), so it works offline and under a
+CSP that allows no inline script: the page's start-up code is a static file too."""
 
 from __future__ import annotations
 
