@@ -384,7 +384,9 @@ def _score_refused(name: str, message: str, as_json: bool) -> NoReturn:
 
 @app.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one per core).")] = 1,
 ) -> None:
     """Serve the web app and REST API (http://127.0.0.1:8000 by default; OpenAPI at /docs)."""
     import uvicorn  # noqa: PLC0415
@@ -393,7 +395,11 @@ def serve(
     from remission.web.app import create_app  # noqa: PLC0415
 
     settings = get_settings()
-    uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port)
+    where = {"host": host or settings.host, "port": port or settings.port}
+    if workers > 1:  # each process builds its own app from the factory
+        uvicorn.run("remission.web.app:create_app", factory=True, workers=workers, **where)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(), **where)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -444,12 +444,14 @@ class TrialSummary(BaseModel):
     id: str
     nct_id: str | None = None
     brief_title: str
+    official_title: str | None = None
     acronym: str | None = None
     overall_status: OverallStatus | None = None
     phases: list[Phase] = Field(default_factory=list)
     study_type: StudyType | None = None
     diseases: list[DiseaseCode] = Field(default_factory=list)
     conditions: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
     products: list[str] = Field(default_factory=list)
     cell_types: list[CellType] = Field(default_factory=list)
     targets: list[str] = Field(default_factory=list)
@@ -476,12 +478,14 @@ class TrialSummary(BaseModel):
             id=trial.id,
             nct_id=trial.nct_id,
             brief_title=trial.brief_title,
+            official_title=trial.official_title,
             acronym=trial.acronym,
             overall_status=trial.overall_status,
             phases=trial.phases,
             study_type=trial.study_type,
             diseases=trial.diseases,
             conditions=[c.text for c in trial.conditions],
+            keywords=trial.keywords,
             products=[p.name for p in trial.products],
             cell_types=trial.cell_types,
             targets=trial.targets,

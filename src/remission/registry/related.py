@@ -20,8 +20,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from remission.domain.trial import Trial
+from remission.domain.trial import Trial, TrialSummary
 from remission.registry.search_text import terms
+
+Comparable = Trial | TrialSummary  # a candidate is compared by its summary: no whole document to read
 
 WEIGHTS = {"disease": 0.40, "target": 0.25, "cell_type": 0.15, "text": 0.20}
 
@@ -41,16 +43,12 @@ def _jaccard(a: Iterable[str], b: Iterable[str]) -> tuple[float, list[str]]:
     return len(shared) / len(sa | sb), shared
 
 
-def _words(trial: Trial) -> Counter[str]:
-    text = " ".join(
-        [
-            trial.brief_title,
-            trial.official_title or "",
-            *(c.text for c in trial.conditions),
-            *(p.name for p in trial.products),
-            *trial.keywords,
-        ]
-    )
+def _words(trial: Comparable) -> Counter[str]:
+    if isinstance(trial, Trial):
+        conditions, products = [c.text for c in trial.conditions], [p.name for p in trial.products]
+    else:
+        conditions, products = trial.conditions, trial.products
+    text = " ".join([trial.brief_title, trial.official_title or "", *conditions, *products, *trial.keywords])
     return Counter(terms(text))
 
 
@@ -61,7 +59,7 @@ def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def rank_related(trial: Trial, candidates: Sequence[Trial], limit: int = 10) -> list[Similarity]:
+def rank_related(trial: Comparable, candidates: Sequence[Comparable], limit: int = 10) -> list[Similarity]:
     """The candidates most like ``trial``, best first, with the reasons."""
     others = [c for c in candidates if c.id != trial.id]
     words = {c.id: _words(c) for c in others}
@@ -71,17 +69,21 @@ def rank_related(trial: Trial, candidates: Sequence[Trial], limit: int = 10) -> 
     for bag in [mine, *words.values()]:
         df.update(bag.keys())
     idf = {w: math.log((n + 1) / (d + 1)) + 1.0 for w, d in df.items()}
+    # The trial's own facets once: a Trial computes its diseases from its text on each access.
+    my_diseases = [d.value for d in trial.diseases]
+    my_targets = list(trial.targets)
+    my_cells = [c.value for c in trial.cell_types]
     out: list[Similarity] = []
     for other in others:
         parts: dict[str, float] = {}
         why: list[str] = []
-        parts["disease"], shared = _jaccard((d.value for d in trial.diseases), (d.value for d in other.diseases))
+        parts["disease"], shared = _jaccard(my_diseases, (d.value for d in other.diseases))
         if shared:
             why.append("disease: " + ", ".join(shared))
-        parts["target"], shared = _jaccard(trial.targets, other.targets)
+        parts["target"], shared = _jaccard(my_targets, other.targets)
         if shared:
             why.append("target: " + ", ".join(shared))
-        parts["cell_type"], shared = _jaccard((c.value for c in trial.cell_types), (c.value for c in other.cell_types))
+        parts["cell_type"], shared = _jaccard(my_cells, (c.value for c in other.cell_types))
         if shared:
             why.append("cell type: " + ", ".join(shared))
         parts["text"] = _cosine(mine, words[other.id], idf)

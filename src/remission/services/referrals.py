@@ -19,7 +19,7 @@ from remission.settings import Settings
 
 PER_HOUR = 3  # referrals from one address per hour
 _EMAIL = re.compile(r"^[^@\s<>,;]{1,64}@[^@\s<>,;]{1,190}\.[^@\s<>,;.]{2,63}$")
-LANGUAGES = {"en": "English", "zh": "Chinese (中文)"}
+CONTACT_LANGUAGES = {"en": "English", "zh": "Chinese (中文)"}
 
 
 class ReferralError(ValueError):
@@ -66,8 +66,8 @@ def _check(r: Referral) -> None:
         raise ReferralError("email", "not an e-mail address")
     if len(r.phone) > 40 or (r.phone and not re.fullmatch(r"[0-9+()\-. ]{5,40}", r.phone)):
         raise ReferralError("phone", "digits, spaces and + ( ) - only")
-    if r.language not in LANGUAGES:
-        raise ReferralError("language", f"one of {', '.join(LANGUAGES)}")
+    if r.language not in CONTACT_LANGUAGES:
+        raise ReferralError("language", f"one of {', '.join(CONTACT_LANGUAGES)}")
     if len(r.message) > 2000:
         raise ReferralError("message", "at most 2,000 characters")
     if r.summary is not None and len(r.summary) > 20_000:
@@ -101,7 +101,7 @@ def _body(trial: Trial, site: Site | None, r: Referral, via: str) -> str:
         f"Name: {r.first_name.strip()} {r.last_name.strip()}",
         f"E-mail: {r.email.strip()}",
         f"Phone: {r.phone.strip() or '(not given)'}",
-        f"Preferred language: {LANGUAGES[r.language]}",
+        f"Preferred language: {CONTACT_LANGUAGES[r.language]}",
     ]
     if r.message.strip():
         lines += ["", "Message:", r.message.strip()]

@@ -195,6 +195,9 @@ class Registry:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
+        # related() answers by (trial, limit), valid while the registry's version is unchanged:
+        # the trial page asks it on every view, and the answer only changes with an import.
+        self._related: dict[tuple[str, int], tuple[tuple[int, str], list[TrialSummary]]] = {}
 
     @classmethod
     def from_url(cls, url: str) -> Registry:
@@ -390,6 +393,18 @@ class Registry:
     def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:
         """The most similar other trials (see :mod:`remission.registry.related` for the method)."""
         trial = self.get(trial_id)
+        with self.sessions() as session:
+            version = TrialStore(session).version()
+        cached = self._related.get((trial.id, limit))
+        if cached is not None and cached[0] == version:
+            return [s.model_copy() for s in cached[1]]
+        found = self._related_now(trial, limit, candidates)
+        if len(self._related) > 2000:
+            self._related.clear()
+        self._related[(trial.id, limit)] = (version, found)
+        return [s.model_copy() for s in found]
+
+    def _related_now(self, trial: Trial, limit: int, candidates: int) -> list[TrialSummary]:
         facets = sorted(f for f in facets_of(trial) if f[0] in ("disease", "target", "cell_type"))
         with self.sessions() as session:
             store = TrialStore(session)
@@ -399,13 +414,13 @@ class Registry:
                 for term in words:
                     best = self.ranked(store, [term], Filters())[: candidates // max(1, len(words))]
                     ids.extend(i for i, _ in best if i not in ids and i != trial.id)
-            documents = {i: store.document(i) for i in ids}
-        others = [Trial.model_validate_json(d) for d in documents.values() if d]
+            summaries = store.summaries(ids)
+        others = [TrialSummary.model_validate_json(summaries[i]) for i in ids if i in summaries]
         ranked = rank_related(trial, others, limit)
         by_id = {t.id: t for t in others}
         out = []
         for sim in ranked:
-            summary = TrialSummary.of(by_id[sim.trial_id])
+            summary = by_id[sim.trial_id]
             summary.score, summary.why = sim.score, sim.why
             out.append(summary)
         return out

@@ -249,6 +249,11 @@ class TrialStore:
         current = select(TrialCriteriaRow.trial_id).where(TrialCriteriaRow.extractor == extractor)
         return [str(i) for i in self.session.scalars(select(TrialRow.id).where(TrialRow.id.not_in(current)))]
 
+    def version(self) -> tuple[int, str]:
+        """Changes whenever a trial is added, replaced or deleted: (count, latest write time)."""
+        count, latest = self.session.execute(select(func.count(), func.max(TrialRow.updated_at))).one()
+        return int(count or 0), str(latest)
+
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(TrialRow)) or 0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from remission.services.referrals import LANGUAGES, Referral, ReferralError, contact_sites, send_referral
+from remission.services.referrals import CONTACT_LANGUAGES, Referral, ReferralError, contact_sites, send_referral
 from remission.services.trials import TrialNotFound
 from remission.settings import get_settings
 from remission.web.deps import RegistryDep
@@ -60,6 +60,6 @@ async def contact(trial_id: str, request: Request, registry: RegistryDep) -> Res
         "form": form,
         "problem": problem,
         "receipt": receipt,
-        "LANGUAGES": LANGUAGES,
+        "LANGUAGES": CONTACT_LANGUAGES,
     }
     return render_page(request, "contact.html", context, status_code=422 if problem else 200)
