@@ -42,7 +42,7 @@ def _free_port() -> int:
 
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -76,8 +76,13 @@ def main() -> None:
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        out: dict[str, object] = {"benchmark": "web_pages", "database": url.split(":", 1)[0],
-                                  "clients": args.clients, "workers": args.workers, "requests_per_page": args.requests}  # fmt: skip
+        out: dict[str, object] = {
+            "benchmark": "web_pages",
+            "database": url.split(":", 1)[0],
+            "clients": args.clients,
+            "workers": args.workers,
+            "requests_per_page": args.requests,
+        }
         with httpx.Client(base_url=base, timeout=30) as client:
             for name, path in PAGES.items():
                 client.get(path)  # warm: templates compiled, caches filled

@@ -18,6 +18,13 @@ from tests.web.test_mail import Inbox
 
 pytestmark = pytest.mark.browser
 WAYS = ["mouse", "keyboard", "phone"]
+expect.set_options(timeout=15_000)  # a loaded CI machine is slow; a real failure still fails
+
+
+def settled(page: Page) -> None:
+    """Wait until htmx has no request in flight (the results were swapped in)."""
+    # (wait_for_function would evaluate a string, which the app's CSP rightly forbids)
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 @pytest.fixture(params=WAYS)
@@ -84,11 +91,14 @@ def test_find_recruiting_car_t_trials_for_lupus_near_shanghai(page: Page, way: s
     choose(page, way, "#within", "500")
     act(page, way, "button[type=submit]")
     expect(page.locator("#results-heading")).to_contain_text("distances from Shanghai")
+    settled(page)
     act(page, way, "input[name=status][value=RECRUITING]", key="Space")
     expect(page.locator("input[name=status][value=RECRUITING]")).to_be_checked()
     page.wait_for_url(re.compile(r"status=RECRUITING"))
+    settled(page)
     act(page, way, "input[name=cell_kind][value='AUTOLOGOUS CAR-T']", key="Space")
     page.wait_for_url(re.compile(r"cell_kind=AUTOLOGOUS"))
+    settled(page)
     expect(page.locator("#results-heading")).to_contain_text("trial")
     cards = page.locator("li.card")
     expect(cards.first).to_be_visible()

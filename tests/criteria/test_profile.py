@@ -138,3 +138,10 @@ def test_fast_validity_check_agrees_with_jsonschema() -> None:
     assert all(fast == slow for fast, slow in verdicts)
     # The mutations must have produced both answers, or the test proves nothing.
     assert {slow for _, slow in verdicts} == {True, False}
+
+
+def test_an_oversized_profile_is_refused_before_it_is_read() -> None:
+    data = {"schema_version": "1.0", "id": "x" * 10_000, "as_of": "2026-12-01", "diagnoses": [{"code": "SLE"}] * 51}
+    with pytest.raises(ProfileError, match="diagnoses: at most 50 entries") as caught:
+        Profile.parse(data, source="test")
+    assert "x" * 41 not in str(caught.value)  # the id is not echoed whole

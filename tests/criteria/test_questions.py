@@ -49,3 +49,4 @@ def test_bad_answers_name_the_question(field: str, value: str, message: str) -> 
     with pytest.raises(AnswerError, match=message) as caught:
         profile_from_answers(questions, answers, as_of="2026-12-01", disease="SLE")
     assert value not in str(caught.value) or value in ("other",)  # "other" is also a word of the message
+

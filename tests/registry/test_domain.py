@@ -153,3 +153,16 @@ def test_cli_escapes_markup_in_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     got = CliRunner().invoke(app, ["trials", "show", "[/x]"])
     assert (got.exit_code != 0 and got.exception is None) or isinstance(got.exception, SystemExit)
     assert "Traceback" not in got.output
+
+
+def test_stemming_is_safe_from_many_threads() -> None:
+    """The web server stems in its request threads at once (a shared stemmer once garbled words)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from remission.registry.search_text import terms
+
+    words = [f"relapsing{i} refractory{i} generalization{i} nationalities{i}" for i in range(3000)]
+    alone = [terms(w) for w in words]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(terms, words))
+    assert together == alone

@@ -41,7 +41,9 @@ class ProfileError(ValueError):
         self.problems = problems
         self.record = record
         self.source = source
-        where = " ".join(x for x in (source, f"record {record!r}" if record else None) if x)
+        # The record's id is a pseudonym, but shown whole it could be anything the sender put there.
+        shown = record if record is None or len(record) <= 40 else record[:40] + "…"
+        where = " ".join(x for x in (source, f"record {shown!r}" if shown else None) if x)
         head = f"invalid patient profile{f' ({where})' if where else ''}"
         super().__init__(f"{head}: " + "; ".join(problems))
 
@@ -98,10 +100,29 @@ def _describe(error: ValidationError) -> str:
     return f"{field}: refused by the schema rule {rule!r}"
 
 
+# Sizes no real record reaches, checked before anything else reads the profile: screening
+# compares every pair of diagnoses, so an unbounded list is unbounded work (contract 1.0 sets no
+# maxItems; these are Remission's limits, named in the error).
+MAX_ITEMS: dict[str, int] = {"diagnoses": 50, "treatments": 500, "not_received": 100}
+MAX_ANY_LIST = 1000
+
+
+def _check_sizes(data: Mapping[str, Any], source: str | None) -> None:
+    problems = []
+    for name, value in data.items():
+        limit = MAX_ITEMS.get(name, MAX_ANY_LIST)
+        if isinstance(value, list) and len(value) > limit:
+            problems.append(f"{name}: at most {limit} entries")
+    record = data.get("id") if isinstance(data.get("id"), str) else None
+    if problems:
+        raise ProfileError(problems, record=record, source=source)
+
+
 def validate(data: object, *, source: str | None = None) -> dict[str, Any]:
     """``data`` if it follows the contract, else :class:`ProfileError` with every problem."""
     if not isinstance(data, dict):
         raise ProfileError(["(profile): must be a JSON object"], source=source)
+    _check_sizes(data, source)
     if _fast_check().is_valid(data):
         errors = []
     else:

@@ -10,6 +10,7 @@ criteria, sites.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -18,7 +19,9 @@ from remission.domain.trial import Trial
 from remission.domain.vocab import DISEASE_LABELS
 
 _TOKEN = re.compile(r"[0-9a-zà-öø-ÿ]+(?:[-+][0-9a-z]+)*", re.IGNORECASE)
-_STEMMER = snowballstemmer.stemmer("english")
+# One stemmer per thread: a snowballstemmer object keeps its word in its own state, so two
+# threads stemming at once (the web server's request threads) corrupt each other's word.
+_STEMMERS = threading.local()
 STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of",
      "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "who", "whom", "which"}
@@ -27,7 +30,10 @@ STOPWORDS = frozenset(
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_STEMMER.stemWord(word))
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 def terms(text: str | None) -> list[str]:

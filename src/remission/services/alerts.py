@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlencode
 from sqlalchemy import select
 
 from remission.domain.trial import TrialSummary
+from remission.services.errors import FieldError
 from remission.services.finder import Search, find, search_from
 from remission.services.outbox import Mail, deliver, now, queue, sent_recently
 from remission.services.referrals import valid_email
@@ -28,11 +29,8 @@ from remission.store.tables import AlertRow
 MAX_RESULTS = 200  # an alert follows at most this many trials
 
 
-class AlertError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class AlertError(FieldError):
+    """An alert that cannot be made, naming the field."""
 
 
 @dataclass(frozen=True)

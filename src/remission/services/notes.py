@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from remission.services.errors import FieldError
 from remission.services.outbox import now
 from remission.services.trials import Registry
 from remission.store.tables import SharedNoteRow
@@ -23,10 +24,8 @@ MAX_CIPHERTEXT = 64 * 1024  # bytes, before base64
 LIFETIME = timedelta(days=30)
 
 
-class NoteError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+class NoteError(FieldError):
+    """A shared note refused, naming the field."""
 
 
 @dataclass(frozen=True)

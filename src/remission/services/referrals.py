@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from remission.domain.trial import Site, Trial
+from remission.services.errors import FieldError
 from remission.services.outbox import Mail, deliver, queue, sent_recently
 from remission.services.trials import Registry
 from remission.settings import Settings
@@ -22,13 +23,8 @@ _EMAIL = re.compile(r"^[^@\s<>,;]{1,64}@[^@\s<>,;]{1,190}\.[^@\s<>,;.]{2,63}$")
 CONTACT_LANGUAGES = {"en": "English", "zh": "Chinese (中文)"}
 
 
-class ReferralError(ValueError):
+class ReferralError(FieldError):
     """A referral that cannot be sent, naming the form field (never its value)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

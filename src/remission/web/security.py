@@ -16,10 +16,12 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
+from starlette.datastructures import FormData
 
 CSRF_COOKIE = "remission_csrf"
 CSRF_FIELD = "csrf_token"
+MAX_FORM_PART = 1_000_000  # bytes of one form field or file (a profile upload is the largest)
 
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -96,3 +98,16 @@ class RateLimiter:
         if len(self._events) > 10_000:  # forget idle clients rather than grow without bound
             self._events = {k: v for k, v in self._events.items() if v and t - v[-1] < self.window}
         return True
+
+
+async def checked_form(request: Request, *, max_fields: int, max_files: int = 0) -> FormData:
+    """The posted form, refused with 403 when its CSRF token does not match the cookie's."""
+    form = await request.form(max_files=max_files, max_fields=max_fields, max_part_size=MAX_FORM_PART)
+    if not csrf_valid(request, form.get(CSRF_FIELD)):
+        raise HTTPException(status_code=403, detail="the form expired: reload the page and send it again")
+    return form
+
+
+def text_fields(form: FormData, limit: int) -> dict[str, str]:
+    """The form's text fields, each cut to ``limit`` characters (a file field is left out)."""
+    return {k: v[:limit] for k, v in form.items() if isinstance(v, str)}

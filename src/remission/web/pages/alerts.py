@@ -14,7 +14,7 @@ from remission.services.finder import UnknownPlace
 from remission.services.trials import InvalidFilter, TrialNotFound
 from remission.settings import get_settings
 from remission.web.deps import RegistryDep
-from remission.web.security import CSRF_FIELD, RateLimiter, csrf_valid
+from remission.web.security import RateLimiter, checked_form, text_fields
 from remission.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -22,10 +22,7 @@ _per_client = RateLimiter(limit=20, window=3600)
 
 
 async def _form(request: Request) -> dict[str, str]:
-    raw = await request.form(max_files=0, max_fields=20)
-    if not csrf_valid(request, raw.get(CSRF_FIELD)):
-        raise HTTPException(status_code=403, detail="the form expired: reload the page and send it again")
-    return {k: v[:2000] for k, v in raw.items() if isinstance(v, str)}
+    return text_fields(await checked_form(request, max_fields=20), 2000)
 
 
 @router.api_route("/alerts", methods=["GET", "POST"], response_class=HTMLResponse)

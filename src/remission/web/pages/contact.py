@@ -9,7 +9,7 @@ from remission.services.referrals import CONTACT_LANGUAGES, Referral, ReferralEr
 from remission.services.trials import TrialNotFound
 from remission.settings import get_settings
 from remission.web.deps import RegistryDep
-from remission.web.security import CSRF_FIELD, RateLimiter, csrf_valid
+from remission.web.security import RateLimiter, checked_form, text_fields
 from remission.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -42,10 +42,7 @@ async def contact(trial_id: str, request: Request, registry: RegistryDep) -> Res
     problem: ReferralError | None = None
     receipt = None
     if request.method == "POST":
-        raw = await request.form(max_files=0, max_fields=50)
-        if not csrf_valid(request, raw.get(CSRF_FIELD)):
-            raise HTTPException(status_code=403, detail="the form expired: reload the page and send it again")
-        form = {k: v for k, v in raw.items() if isinstance(v, str) and len(v) <= 20_000}
+        form = text_fields(await checked_form(request, max_fields=50), 20_000)
         if form.get("step") == "send":
             client = request.client.host if request.client else "unknown"
             try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -15,7 +15,7 @@ from remission.services.finder import UnknownPlace, find, search_from
 from remission.services.screening import Screening, read_profile
 from remission.services.trials import InvalidFilter
 from remission.web.deps import RegistryDep
-from remission.web.security import CSRF_FIELD, csrf_valid
+from remission.web.security import checked_form, text_fields
 from remission.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -42,10 +42,8 @@ async def screen_page(request: Request, registry: RegistryDep) -> Response:
     next_facts: list[Any] = []
     considered = 0
     if request.method == "POST":
-        raw = await request.form(max_files=1, max_fields=20, max_part_size=MAX_PROFILE_BYTES)
-        if not csrf_valid(request, raw.get(CSRF_FIELD)):
-            raise HTTPException(status_code=403, detail="the form expired: reload the page and send it again")
-        form = {k: v[:MAX_PROFILE_BYTES] for k, v in raw.items() if isinstance(v, str)}
+        raw = await checked_form(request, max_fields=20, max_files=1)
+        form = text_fields(raw, MAX_PROFILE_BYTES)
         try:
             text = await _profile_text(raw.get("file")) or form.get("profile")
             if not text:

@@ -17,7 +17,7 @@ from remission.instruments.catalogue import CATALOGUE, InstrumentError, UnknownI
 from remission.services.dosing import bundled_dose_protocols, resolve_design, simulate_bounded
 from remission.web.forms import FormError, fields_of, values_from
 from remission.web.schemas.dose import TRACE_LIMIT, WORK_LIMIT
-from remission.web.security import CSRF_FIELD, csrf_valid
+from remission.web.security import checked_form, text_fields
 from remission.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -25,10 +25,7 @@ PAGE_TRIALS = 2000  # simulated trials per request from the page: seconds, not m
 
 
 async def _form(request: Request) -> dict[str, str]:
-    raw = await request.form(max_files=0, max_fields=100)
-    if not csrf_valid(request, raw.get(CSRF_FIELD)):
-        raise HTTPException(status_code=403, detail="the form expired: reload the page and send it again")
-    return {k: v[:20_000] for k, v in raw.items() if isinstance(v, str)}
+    return text_fields(await checked_form(request, max_fields=100), 20_000)
 
 
 @router.get("/tools", response_class=HTMLResponse)

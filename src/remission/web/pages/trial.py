@@ -24,7 +24,7 @@ from remission.services.dosing import bundled_dose_protocols, load_dose_protocol
 from remission.services.screening import Screening, profile_from
 from remission.services.trials import TrialNotFound
 from remission.web.deps import RegistryDep
-from remission.web.security import CSRF_FIELD, csrf_valid
+from remission.web.security import checked_form, text_fields
 from remission.web.site_map import site_map
 from remission.web.templating import reader_language, render_page
 
@@ -138,10 +138,7 @@ async def prescreen(trial_id: str, request: Request, registry: RegistryDep) -> R
         raise HTTPException(status_code=404, detail="this trial has no criteria to pre-screen") from None
     form: dict[str, str] = {}
     if request.method == "POST":
-        raw = await request.form(max_files=0, max_fields=200)
-        if not csrf_valid(request, raw.get(CSRF_FIELD)):
-            raise HTTPException(status_code=403, detail="the form expired: reload the page and send it again")
-        form = {k: v for k, v in raw.items() if isinstance(v, str) and len(v) <= 200}
+        form = text_fields(await checked_form(request, max_fields=200), 200)
     else:
         form = {k: v for k, v in request.query_params.items() if k in ("disease",)}
     cohorts = _cohorts(protocol)
