@@ -145,3 +145,14 @@ def test_an_oversized_profile_is_refused_before_it_is_read() -> None:
     with pytest.raises(ProfileError, match="diagnoses: at most 50 entries") as caught:
         Profile.parse(data, source="test")
     assert "x" * 41 not in str(caught.value)  # the id is not echoed whole
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"demographics": {"weight_kg": float("nan")}}, "demographics.weight_kg: not a finite number"),
+    ({"demographics": {"weight_kg": float("inf")}}, "demographics.weight_kg: not a finite number"),
+    ({"demographics": {"birth_date": "2030-01-01"}}, "demographics.birth_date: after as_of"),
+])  # fmt: skip
+def test_impossible_values_are_refused(change: dict[str, Any], message: str) -> None:
+    data = {"schema_version": "1.0", "id": "p", "as_of": "2026-12-01", **change}
+    with pytest.raises(ProfileError, match=message):
+        Profile.parse(data, source="test")

@@ -55,3 +55,30 @@ def test_sites_without_coordinates_get_the_citys_marked() -> None:
     assert located[0].geo is not None and located[0].geo_source == "gazetteer"
     assert located[0].geo.lat == pytest.approx(31.86, abs=0.1)
     assert located[1].geo is None and located[1].geo_source is None
+
+
+@pytest.mark.parametrize(("sponsor", "city"), [
+    ("Shanghai Changhai Hospital", "Shanghai"),
+    ("Guangzhou Women and Children's Medical Center", "Guangzhou"),
+    ("Changhai Hospital", None),  # no city in the name
+    ("Washington University School of Medicine", None),  # in St. Louis: a city inside a name is not trusted
+    ("Victoria General", None),  # "Victoria" is only an alternate name of Hong Kong
+    ("Shanghai", None),  # a city alone is not an institution
+])  # fmt: skip
+def test_a_sponsor_is_placed_only_by_a_large_city_its_name_begins_with(sponsor: str, city: str | None) -> None:
+    from remission.registry.gazetteer import sponsor_place
+
+    found = sponsor_place(sponsor)
+    assert (found.name if found else None) == city
+
+
+def test_a_trial_without_sites_gets_its_sponsor_as_an_inferred_site() -> None:
+    from remission.domain.trial import Organization
+
+    trial = Trial(id="LOCAL-Y", brief_title="y", sponsor=Organization(name="Shanghai Changhai Hospital"))
+    (site,) = with_coordinates(trial).sites
+    assert site.inferred and site.facility == "Shanghai Changhai Hospital" and site.city == "Shanghai"
+    assert site.geo is not None and site.geo.lat == pytest.approx(31.22, abs=0.05)
+    listed = Trial(id="LOCAL-Z", brief_title="z", sponsor=Organization(name="Shanghai Changhai Hospital"),
+                   sites=[Site(facility="Elsewhere", city="Hefei")])  # fmt: skip
+    assert not any(s.inferred for s in with_coordinates(listed).sites)

@@ -147,3 +147,25 @@ def test_criteria_are_stored_at_import_and_made_again_when_stale(registry: Regis
         row = session.get(TrialCriteriaRow, victim)
         assert row is not None and row.extractor == extractor_fingerprint() and "stale" not in row.protocol
     assert registry.refresh_criteria() == 0
+
+
+def test_a_word_in_the_title_outranks_the_same_word_only_in_the_criteria(tmp_path: Path) -> None:
+    """The ranking tiers: BM25F alone would put A first (lupus ten times in its criteria, weight 1
+    each, tf~ ≈ 10: 10/11.2 = 0.89 of idf) over B (lupus once in its title, weight 5, tf~ ≈ 5:
+    5/6.2 = 0.81 of idf); the title match must win."""
+    def record(nct: str, title: str, criteria: str) -> str:
+        return json.dumps({"protocolSection": {
+            "identificationModule": {"nctId": nct, "briefTitle": title},
+            "eligibilityModule": {"eligibilityCriteria": criteria}}})  # fmt: skip
+
+    lines = [
+        record("NCT09000001", "Penile prosthesis outcomes",
+               "Exclusion Criteria:\n" + "\n".join(f"* history of lupus type {i}" for i in range(10))),
+        record("NCT09000002", "CAR-T cells for lupus", "Inclusion Criteria:\n* adults"),
+    ]
+    source = tmp_path / "tiers.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    registry = Registry.from_url(f"sqlite:///{tmp_path / 'tiers.db'}")
+    registry.upgrade()
+    assert not registry.import_paths([source]).rejected
+    assert [t.id for t in registry.search("lupus").items] == ["NCT09000002", "NCT09000001"]

@@ -116,3 +116,13 @@ def test_remission_serve_answers_on_its_port(registry: Registry, tmp_path: Path)
             assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
         finally:
             server.terminate()
+
+
+def test_an_offset_past_any_registry_is_a_422_not_a_500(client: TestClient) -> None:
+    response = client.get("/api/v1/trials", params={"offset": "9223372036854775808"})
+    assert response.status_code == 422 and "offset" in response.json()["error"]
+
+
+def test_a_405_says_which_methods_are_allowed(client: TestClient) -> None:
+    response = client.delete("/api/v1/trials")
+    assert response.status_code == 405 and response.headers["allow"] == "GET"

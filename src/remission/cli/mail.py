@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from remission.services.trials import Registry
     from remission.settings import Settings
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 alerts_app = typer.Typer(help="Alerts: saved searches mailed when their trials change.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The outbox: mail waiting to be delivered.", no_args_is_help=True)
 
 
-def _run(work: Callable[..., T]) -> T:
+def _run(work: Callable[..., _T]) -> _T:
     """``work(registry, settings)`` on the configured database; any failure is one line."""
     from remission.services.trials import Registry  # noqa: PLC0415
     from remission.settings import get_settings  # noqa: PLC0415

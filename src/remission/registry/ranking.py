@@ -16,6 +16,12 @@ Foundations and Trends in Information Retrieval 3(4), 2009, doi:10.1561/15000000
   registry and ``df`` those containing the term;
 * a trial's score is the sum over the query's terms.
 
+Tiers come before scores: a trial where a query word is in what the trial is *about* (title,
+conditions, product, interventions: the core groups) ranks above every trial that has that word
+only in passing (its summary, criteria or sites), whatever their BM25F scores; a lupus CAR-T
+trial outranks a penile-prosthesis trial whose exclusions mention lupus. The tier is the number
+of query terms found in a core group, stored as a marker term (``^term``) beside the weights.
+
 ``avglen_g`` are fixed reference lengths (rounded means over the 1,237 bundled
 ClinicalTrials.gov records) rather than the live corpus mean, so that a trial's stored
 weights depend on nothing but the trial: importing more trials never re-weights old ones.
@@ -49,7 +55,9 @@ REFERENCE_LENGTHS: Mapping[str, float] = {
     "criteria": 185.0,
     "sites": 154.0,
 }
-MAX_TERM_LENGTH = 100  # longer tokens (URLs, run-together strings) are matched but not weighted
+CORE_GROUPS = frozenset({"title", "conditions", "products", "interventions"})
+CORE_MARK = "^"  # a stored term "^lupus" says "lupus" is in a core group of that trial
+MAX_TERM_LENGTH = 99  # longer tokens (URLs, run-together strings) are matched but not weighted
 SCORE_DIGITS = 9  # scores are compared rounded, so the engines' float sums cannot reorder ties
 
 
@@ -63,7 +71,14 @@ def term_weights(groups: Mapping[str, str]) -> dict[str, float]:
         norm = (1 - B) + B * len(words) / REFERENCE_LENGTHS[group]
         for term, tf in Counter(words).items():
             weights[term] = weights.get(term, 0.0) + GROUP_WEIGHTS[group] * tf / norm
+            if group in CORE_GROUPS:
+                weights[CORE_MARK + term] = 1.0
     return {term: round(w, 6) for term, w in weights.items()}
+
+
+def marked(query_terms: list[str]) -> list[str]:
+    """The stored terms a query reads: each term and its core marker."""
+    return [*query_terms, *(CORE_MARK + t for t in query_terms)]
 
 
 def idf(trials: int, document_frequency: int) -> float:
@@ -74,10 +89,14 @@ def rank_postings(
     postings: Mapping[str, Mapping[str, float]], document_frequency: Mapping[str, int], trials: int
 ) -> list[tuple[str, float]]:
     """``(trial id, score)`` best first; ``postings`` maps each matching trial to its weights of the
-    query's terms. Equal scores fall back to the trial id, so the order is total."""
+    query's terms (and their core markers). Trials with more query terms in a core group come
+    first; within a tier, by score; equal scores fall back to the trial id, so the order is total."""
     idfs = {term: idf(trials, df) for term, df in document_frequency.items()}
-    scored = [
-        (trial_id, round(sum(idfs.get(t, 0.0) * w / (K1 + w) for t, w in weights.items()), SCORE_DIGITS))
-        for trial_id, weights in postings.items()
-    ]
-    return sorted(scored, key=lambda item: (-item[1], item[0]))
+    ranked = []
+    for trial_id, weights in postings.items():
+        tier = sum(1 for t in weights if t.startswith(CORE_MARK))
+        score = round(sum(idfs.get(t, 0.0) * w / (K1 + w) for t, w in weights.items() if not t.startswith(CORE_MARK)),
+                      SCORE_DIGITS)  # fmt: skip
+        ranked.append((tier, trial_id, score))
+    ranked.sort(key=lambda item: (-item[0], -item[2], item[1]))
+    return [(trial_id, score) for _, trial_id, score in ranked]

@@ -31,7 +31,7 @@ from remission.registry.errors import Problem
 from remission.registry.gazetteer import with_coordinates
 from remission.registry.merge import merge
 from remission.registry.parsed import Parsed, Rejected
-from remission.registry.ranking import rank_postings, term_weights
+from remission.registry.ranking import marked, rank_postings, term_weights
 from remission.registry.related import rank_related
 from remission.registry.search_text import query_terms, search_groups
 from remission.registry.sources import expand, read_path
@@ -387,7 +387,7 @@ class Registry:
 
     @staticmethod
     def ranked(store: TrialStore, words: list[str], filters: Filters) -> list[tuple[str, float]]:
-        matches = store.match(words, filters)
+        matches = store.match(words, filters, marked(words))
         return rank_postings(matches.postings, matches.document_frequency, matches.trials)
 
     def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:

@@ -298,8 +298,9 @@ class TrialStore:
         ids = [str(i) for i in self.session.scalars(base.order_by(TrialRow.id).limit(limit).offset(offset))]
         return Page(ids, total)
 
-    def match(self, query_terms: list[str], f: Filters) -> Matches:
-        """Trials whose text holds every query term and that pass every filter."""
+    def match(self, query_terms: list[str], f: Filters, posting_terms: list[str] | None = None) -> Matches:
+        """Trials whose text holds every query term and that pass every filter, with their stored
+        weights of ``posting_terms`` (default: the query terms)."""
         params: dict[str, str] = {}
         matched: Select[Any]
         if self.dialect == "sqlite":
@@ -313,7 +314,8 @@ class TrialStore:
         ids = self._filtered(matched, f).subquery("matched")
         rows = self.session.execute(
             select(ids.c.id, TrialTermRow.term, TrialTermRow.weight).outerjoin(
-                TrialTermRow, and_(TrialTermRow.trial_id == ids.c.id, TrialTermRow.term.in_(query_terms))
+                TrialTermRow,
+                and_(TrialTermRow.trial_id == ids.c.id, TrialTermRow.term.in_(posting_terms or query_terms)),
             ),
             params,
         )

@@ -38,7 +38,7 @@ def list_trials(
     age: Annotated[str | None, Query(description="The patient's age: '34' (years) or '18 months'")] = None,
     sex: Annotated[Sex | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Any:
     try:
         filters = make_filters(
