@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from remission.domain.trial import SitePlace, TrialSummary
+from remission.domain.vocab import OPEN_STATUSES
 from remission.registry.gazetteer import Place, distance_km, gazetteer
 from remission.registry.search_text import query_terms
 from remission.services.trials import Registry, make_filters
@@ -21,8 +22,6 @@ Sort = Literal["relevance", "distance", "last_update"]
 SORTS: tuple[Sort, ...] = ("relevance", "distance", "last_update")
 #: The facets the page shows, in order.
 FACETS: tuple[str, ...] = ("disease", "cell_kind", "target", "phase", "status", "country")
-# Site statuses that mean a person could still join there.
-OPEN = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"}
 
 
 class UnknownPlace(ValueError):
@@ -97,7 +96,7 @@ def nearest(summary: TrialSummary, lat: float, lon: float) -> tuple[float, SiteP
     """The nearest site, preferring one still open to enrolment when any is."""
     best: tuple[bool, float, SitePlace] | None = None
     for p in summary.places:
-        key = (p.status is not None and p.status.value not in OPEN, distance_km(lat, lon, p.lat, p.lon), p)
+        key = (p.status is not None and p.status.value not in OPEN_STATUSES, distance_km(lat, lon, p.lat, p.lon), p)
         if best is None or key[:2] < best[:2]:
             best = key
     return (best[1], best[2]) if best else None

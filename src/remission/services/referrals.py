@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from remission.domain.trial import Site, Trial
+from remission.domain.vocab import OPEN_STATUSES
 from remission.services.errors import FieldError
 from remission.services.outbox import Mail, deliver, queue, sent_recently
 from remission.services.trials import Registry
@@ -74,7 +75,7 @@ def _check(r: Referral) -> None:
 
 def contact_sites(trial: Trial) -> list[Site]:
     """The sites a person can write to: those still recruiting (or not yet), else all."""
-    open_ = [s for s in trial.sites if s.status is None or s.status.value in ("RECRUITING", "NOT_YET_RECRUITING")]
+    open_ = [s for s in trial.sites if s.status is None or s.status.value in OPEN_STATUSES]
     return open_ or list(trial.sites)
 
 

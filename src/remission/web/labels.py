@@ -54,7 +54,6 @@ FACET: dict[str, str] = {
     "country": "Country",
 }
 
-OPEN_STATUSES = frozenset({"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"})
 
 
 def status_label(code: str | None) -> str:

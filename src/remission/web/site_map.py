@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from remission.domain.trial import Site
+from remission.domain.vocab import OPEN_STATUSES
 
 WIDTH, HEIGHT, PAD = 640.0, 360.0, 36.0
 
@@ -64,7 +65,7 @@ def site_map(sites: list[Site]) -> SiteMap | None:
             if s.status is None
             else (
                 "open"
-                if s.status.value in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
+                if s.status.value in OPEN_STATUSES
                 else "closed"
             )
         )

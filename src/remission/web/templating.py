@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from remission.domain.vocab import OPEN_STATUSES
 from remission.web import labels
 from remission.web.i18n import LANGUAGES, Language, language, negotiate
 from remission.web.security import csrf_token, remember_csrf
@@ -40,7 +41,7 @@ def environment(code: str) -> Environment:
         kind_label=labels.kind_label,
         facet_label=labels.facet_label,
         FACET_NAMES=labels.FACET,
-        OPEN_STATUSES=labels.OPEN_STATUSES,
+        OPEN_STATUSES=OPEN_STATUSES,
     )
 
     def number(value: float | int | None, digits: int = 0) -> str:

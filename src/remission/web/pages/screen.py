@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from remission.criteria.profile import ProfileError
+from remission.domain.vocab import OPEN_STATUSES
 from remission.services.finder import UnknownPlace, find, search_from
 from remission.services.screening import Screening, read_profile
 from remission.services.trials import InvalidFilter
@@ -51,7 +52,7 @@ async def screen_page(request: Request, registry: RegistryDep) -> Response:
             profile = read_profile(text, source="form")
             params = {k: [form[k]] for k in ("near", "within", "scope") if form.get(k)}
             if form.get("recruiting") == "yes":
-                params["status"] = ["RECRUITING", "NOT_YET_RECRUITING"]
+                params["status"] = sorted(OPEN_STATUSES)
             finding = find(registry, search_from(params), limit=100_000)
             ids = [s.id for s in finding.items]
             considered = len(ids)

@@ -17,10 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from remission.criteria.protocol import Protocol, TrialResult
 from remission.criteria.questions import AnswerError, Question, profile_from_answers, questionnaire
 from remission.domain.plain_summary import plain_summary
-from remission.domain.trial import Criterion, Site, SourceInfo, Trial
+from remission.domain.trial import Criterion, SourceInfo, Trial
 from remission.domain.vocab import DISEASE_LABELS
 from remission.dosefinding.summary import boundaries_summary
 from remission.services.dosing import bundled_dose_protocols, load_dose_protocol
+from remission.services.referrals import contact_sites
 from remission.services.screening import Screening, profile_from
 from remission.services.trials import TrialNotFound
 from remission.web.deps import RegistryDep
@@ -75,10 +76,6 @@ def _dose_design(trial: Trial) -> dict[str, Any] | None:
     return None
 
 
-def _open_sites(trial: Trial) -> list[Site]:
-    return [s for s in trial.sites if s.status is None or s.status.value in ("RECRUITING", "NOT_YET_RECRUITING")]
-
-
 @router.get("/trials/{trial_id}", response_class=HTMLResponse)
 def trial_page(trial_id: str, request: Request, registry: RegistryDep) -> Response:
     trial = _resolve(registry, trial_id)
@@ -97,7 +94,7 @@ def trial_page(trial_id: str, request: Request, registry: RegistryDep) -> Respon
         "map": site_map(trial.sites),
         "related": related,
         "dose": _dose_design(trial),
-        "open_sites": _open_sites(trial),
+        "open_sites": contact_sites(trial),
         "DISEASE_LABELS": DISEASE_LABELS,
     }
     return render_page(request, "trial.html", context)
