@@ -126,3 +126,12 @@ def test_an_offset_past_any_registry_is_a_422_not_a_500(client: TestClient) -> N
 def test_a_405_says_which_methods_are_allowed(client: TestClient) -> None:
     response = client.delete("/api/v1/trials")
     assert response.status_code == 405 and response.headers["allow"] == "GET"
+
+
+def test_an_unmigrated_database_says_what_to_run(tmp_path: Path) -> None:
+    client = TestClient(create_app(Registry.from_url(f"sqlite:///{tmp_path / 'never.db'}")))
+    for path in ("/api/v1/health", "/api/v1/trials"):
+        response = client.get(path)
+        assert response.status_code == 503
+        assert "run `remission db upgrade`" in response.json()["error"]
+        assert str(tmp_path) not in response.text

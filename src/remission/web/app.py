@@ -11,9 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from remission.services.trials import Registry
+from remission.services.trials import DatabaseNotReady, Registry
 from remission.settings import get_settings
 from remission.web.api.dose import router as dose_router
 from remission.web.api.instruments import router as instruments_router
@@ -31,7 +32,14 @@ from remission.web.pages.trial import router as trial_page
 from remission.web.security import security_headers
 from remission.web.templating import render_page
 
-_TITLES = {404: "Not found", 403: "Not allowed", 405: "Method not allowed", 413: "Too large", 422: "Check the form"}
+_TITLES = {
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Too large",
+    422: "Check the form",
+    503: "Not available",
+}
 
 
 def _message(problems: list[dict[str, Any]]) -> str:
@@ -88,8 +96,17 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         problems = [{"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
         return JSONResponse({"error": _message(problems), "detail": problems, "status": 422}, status_code=422)
 
+    @app.exception_handler(DatabaseNotReady)
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: Exception) -> Response:
+        # What to run, not a bare 500: the usual cause is a database never migrated, or the
+        # wrong REMISSION_DATABASE_URL. The exception's text (SQL, paths) is not shown.
+        message = "the database is not ready: run `remission db upgrade`, and check REMISSION_DATABASE_URL"
+        return await http_error(request, StarletteHTTPException(status_code=503, detail=message))
+
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, object]:
+        app.state.registry.check_ready()
         return {"status": "ok", "trials": app.state.registry.count()}
 
     return app
