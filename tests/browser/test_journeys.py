@@ -141,7 +141,7 @@ def test_read_in_chinese_prescreen_and_refer(
     sent = [m for m in inbox.messages[before:] if "NCT07095075" in (m["Subject"] or "")]
     assert sent and sent[0]["Reply-To"] == f"mei.{way}@example.org"
     body = sent[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
-    assert "Pre-screen answers (sent with the person's consent)" in body and "age 34" in body
+    assert "Pre-screen answers (sent with the person's consent" in body and "age 34" in body
 
 
 def test_subscribe_confirm_receive_a_change_and_unsubscribe(

@@ -147,3 +147,41 @@ def test_docs_work_offline(client: TestClient) -> None:
 def test_the_api_shows_no_file_paths(client: TestClient) -> None:
     body = client.get("/api/v1/trials/NCT07095075").text
     assert "/src/remission/" not in body and "site-packages" not in body
+
+
+def test_an_exclusion_that_applies_reads_as_ruling_out_not_as_met(client: TestClient) -> None:
+    client.get("/trials/NCT07095075/prescreen")
+    token = client.cookies.get("remission_csrf")
+    answer = client.post("/trials/NCT07095075/prescreen", data={"csrf_token": token, "disease": "SLE", "q_age": "40",
+                                                                 "q_sex": "female", "q_pregnancy_status": "yes"})  # fmt: skip
+    row = re.search(r"Female subjects who were pregnant.*?</tr>", answer.text, re.S)
+    assert row and 'class="a-bad">applies: rules out' in row.group(0)
+    other = client.post("/trials/NCT07095075/prescreen", data={"csrf_token": token, "disease": "SLE", "q_age": "40",
+                                                                "q_sex": "female", "q_pregnancy_status": "no",
+                                                                "q_breastfeeding": "no"})  # fmt: skip
+    row = re.search(r"Female subjects who were pregnant.*?</tr>", other.text, re.S)
+    assert row and 'class="a-ok">does not apply' in row.group(0)
+
+
+def test_a_disease_typed_in_chinese_becomes_its_filter(client: TestClient) -> None:
+    english = _total(client.get("/", params={"disease": "SLE"}).text)
+    # The Chinese name comes from the zh catalogue's translation of "Systemic lupus erythematosus".
+    assert _total(client.get("/", params={"q": "系统性红斑狼疮", "lang": "en"}).text) == english
+    unread = client.get("/", params={"q": "你好"})
+    assert unread.status_code == 422 and "not searched yet" in unread.text
+
+
+def test_the_finder_has_a_json_twin(client: TestClient) -> None:
+    page = client.get("/", params={"q": "lupus", "near": "Shanghai", "within": "500"}).text
+    twin = client.get("/api/v1/find", params={"q": "lupus", "near": "Shanghai", "within": "500"}).json()
+    assert twin["total"] == _total(page)
+    sle = next(f["count"] for f in twin["facets"]["disease"] if f["value"] == "SLE")
+    assert sle == _facet_count(page, "disease", "SLE")
+    assert twin["place"]["name"] == "Shanghai"
+    assert all(t["distance_km"] <= 500 for t in twin["items"])
+    # Open trials first: no closed one before an open one.
+    open_ = [t["overall_status"] in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
+             for t in twin["items"]]  # fmt: skip
+    assert open_ == sorted(open_, reverse=True)
+    bad = client.get("/api/v1/find", params={"near": "Xqzvville"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "near"]

@@ -111,3 +111,9 @@ def test_a_shared_note_is_stored_only_encrypted(client: TestClient, domain_regis
     assert client.get("/api/v1/notes/nope").status_code == 404
     bad = client.post("/api/v1/notes", json={**body, "iv": "!!"}, headers={"X-CSRF-Token": token})
     assert bad.status_code == 422 and "iv" in bad.text
+
+
+def test_a_deeply_nested_profile_is_refused_not_a_500(client: TestClient) -> None:
+    token = _token(client, "/screen")
+    page = client.post("/screen", data={"csrf_token": token, "profile": "[" * 3000 + "]" * 3000})
+    assert page.status_code == 422 and "nested too deeply" in page.text

@@ -7,6 +7,7 @@ standard error as one clear line and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -395,7 +396,11 @@ def serve(
     from remission.web.app import create_app  # noqa: PLC0415
 
     settings = get_settings()
-    where = {"host": host or settings.host, "port": port or settings.port}
+    # Links in mails point at this server unless REMISSION_PUBLIC_URL says where people reach it.
+    os.environ.setdefault("REMISSION_PUBLIC_URL", f"http://{host or settings.host}:{port or settings.port}")
+    # proxy_headers off: uvicorn would otherwise take X-Forwarded-For from any loopback client,
+    # which lets one computer pose as many and slip past the per-client rate limits.
+    where = {"host": host or settings.host, "port": port or settings.port, "proxy_headers": False}
     if workers > 1:  # each process builds its own app from the factory
         uvicorn.run("remission.web.app:create_app", factory=True, workers=workers, **where)  # type: ignore[arg-type]
     else:

@@ -130,7 +130,7 @@ def follow_up_weeks(trial: Trial) -> float | None:
 def _what(trial: Trial, _: Translate) -> list[str]:
     out: list[str] = []
     diseases = [_(PLAIN_DISEASE[d]) for d in trial.diseases if d in PLAIN_DISEASE and d is not DiseaseCode.AUTOIMMUNE]
-    who = _join(diseases[:4], _) if diseases else _("an autoimmune disease")
+    who = _join(diseases[:6], _) if diseases else _("an autoimmune disease")
     product = trial.products[0] if trial.products else None
     if product is None:
         out.append(_("This study is about people with %(who)s.") % {"who": who})

@@ -15,6 +15,7 @@ from remission.domain.trial import SitePlace, TrialSummary
 from remission.domain.vocab import OPEN_STATUSES
 from remission.registry.gazetteer import Place, distance_km, gazetteer
 from remission.registry.search_text import query_terms
+from remission.services.errors import FieldError
 from remission.services.trials import Registry, make_filters
 from remission.store.trials import Filters, TrialStore
 
@@ -24,12 +25,11 @@ SORTS: tuple[Sort, ...] = ("relevance", "distance", "last_update")
 FACETS: tuple[str, ...] = ("disease", "cell_kind", "target", "phase", "status", "country")
 
 
-class UnknownPlace(ValueError):
+class UnknownPlace(FieldError):
     """A place name the gazetteer does not hold."""
 
     def __init__(self, field_name: str) -> None:
-        super().__init__(f"{field_name}: no city of that name is known (try the city's English or local name)")
-        self.field = field_name
+        super().__init__(field_name, "no city of that name is known (try the city's English or local name)")
 
 
 @dataclass(frozen=True)
@@ -143,4 +143,7 @@ def find(registry: Registry, search: Search, *, limit: int = 20, offset: int = 0
     elif sort == "last_update" or (sort == "relevance" and not words):
         # ISO dates sort as text; a trial without a date goes last.
         summaries.sort(key=lambda s: s.last_update or "", reverse=True)
+    # Trials a person can still join come first, each group in the order chosen (a stable sort):
+    # a withdrawn or completed trial is listed, but after every open one.
+    summaries.sort(key=lambda s: s.overall_status is None or s.overall_status.value not in OPEN_STATUSES)
     return Finding(summaries[offset : offset + limit], len(summaries), limit, offset, sort, facets, place)

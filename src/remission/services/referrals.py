@@ -103,10 +103,12 @@ def _body(trial: Trial, site: Site | None, r: Referral, via: str) -> str:
     if r.message.strip():
         lines += ["", "Message:", r.message.strip()]
     if r.summary and r.consent:
-        lines += ["", "Pre-screen answers (sent with the person's consent):", r.summary.strip()]
+        lines += ["", "Pre-screen answers (sent with the person's consent; as their browser sent them, not checked):",
+                  r.summary.strip()]
     if via == "desk":
         lines += ["", "The trial's record gives no e-mail address for this site: please pass this on."]
-    lines += ["", "Sent through Remission. Reply to this mail to answer the person directly."]
+    if via != "copy":
+        lines += ["", "Sent through Remission. Reply to this mail to answer the person directly."]
     return "\n".join(lines)
 
 
@@ -125,7 +127,7 @@ def send_referral(registry: Registry, settings: Settings, trial_id: str, r: Refe
         body = _body(trial, site, r, via)
         rows = [queue(session, Mail(to, subject, body, "referral", reply_to=r.email.strip()), r.email)]
         if r.copy_to_sender:
-            copy = "A copy of your message to the study centre.\n\n" + body
+            copy = "A copy of your message to the study centre.\n\n" + _body(trial, site, r, "copy")
             mail = Mail(r.email.strip(), "Your message: " + subject, copy, "referral-copy")
             rows.append(queue(session, mail, r.email))
         session.flush()

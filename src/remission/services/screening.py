@@ -55,6 +55,8 @@ def _json(text: str, *, source: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProfileError([f"not valid JSON (line {exc.lineno}, column {exc.colno})"], source=source) from None
+    except RecursionError:
+        raise ProfileError(["(profile): nested too deeply"], source=source) from None
 
 
 def read_profile(text: str, *, source: str, items: str | None = None, items_source: str = "items") -> Profile:

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from remission.services.trials import DatabaseNotReady, Registry
 from remission.settings import get_settings
 from remission.web.api.dose import router as dose_router
+from remission.web.api.find import router as find_router
 from remission.web.api.instruments import router as instruments_router
 from remission.web.api.notes import router as notes_router
 from remission.web.api.screen import router as screen_router
@@ -61,6 +62,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     )
     app.state.registry = registry or Registry.from_url(get_settings().url())
     app.middleware("http")(security_headers)
+    app.include_router(find_router)
     app.include_router(trials_router)
     app.include_router(instruments_router)
     app.include_router(dose_router)

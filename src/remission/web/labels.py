@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from remission.domain.marker import N_
 from remission.domain.vocab import DISEASE_LABELS, DiseaseCode
 
@@ -54,6 +56,28 @@ FACET: dict[str, str] = {
     "country": "Country",
 }
 
+
+
+ESCALATION: dict[str, str] = {
+    "ACCELERATED_TITRATION": N_("Accelerated titration"),
+    "BOIN": "BOIN",
+    "BF-BOIN": "BF-BOIN",
+    "3+3": "3+3",
+    "mTPI": "mTPI",
+    "CRM": "CRM",
+    "DOSE_INCREASING": N_("Dose escalation"),
+}
+
+
+def escalation_label(code: str) -> str:
+    return ESCALATION.get(code, code)
+
+
+def shown(value: object, limit: int = 300) -> str:
+    """A conflicting value as a person reads it: text as it is, lists and records as compact
+    JSON, cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def status_label(code: str | None) -> str:

@@ -40,6 +40,8 @@ def environment(code: str) -> Environment:
         disease_label=labels.disease_label,
         kind_label=labels.kind_label,
         facet_label=labels.facet_label,
+        escalation_label=labels.escalation_label,
+        shown=labels.shown,
         FACET_NAMES=labels.FACET,
         OPEN_STATUSES=OPEN_STATUSES,
     )

@@ -5,20 +5,57 @@ results in place)."""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from remission.domain.plain_summary import PLAIN_DISEASE
+from remission.domain.vocab import DISEASE_LABELS
 from remission.services.finder import MULTI, Finding, Search, UnknownPlace, find, search_from
 from remission.services.trials import InvalidFilter
 from remission.web.deps import RegistryDep
+from remission.web.i18n import language
 from remission.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@cache
+def _chinese_disease_names() -> list[tuple[str, str]]:
+    """(Chinese name, disease code) from the zh catalogue's translations of the disease labels,
+    longest first, so that "系统性红斑狼疮" is read before "狼疮"."""
+    zh = language("zh")
+    names: dict[str, str] = {}
+    for code, label in DISEASE_LABELS.items():
+        for text in (label, PLAIN_DISEASE.get(code, "")):
+            for run in _CJK.findall(zh.gettext(text)) if text else []:
+                names.setdefault(run, code.value)
+    return sorted(names.items(), key=lambda kv: -len(kv[0]))
+
+
+def chinese_query(params: dict[str, list[str]]) -> str | None:
+    """Disease names typed in Chinese become disease filters (the search index holds English
+    words only); returns a problem when Chinese words are left that cannot be searched."""
+    q = (params.get("q") or [""])[0]
+    if not _CJK.search(q):
+        return None
+    for name, code in _chinese_disease_names():
+        if name in q:
+            q = q.replace(name, " ")
+            params.setdefault("disease", []).append(code)
+    params["q"] = [q.strip()]
+    if _CJK.search(q):
+        return "q: Chinese words other than disease names are not searched yet: use the filters or English words"
+    return None
 
 
 def _page_number(value: str | None) -> int:
@@ -33,6 +70,9 @@ def finder(request: Request, registry: RegistryDep) -> HTMLResponse:
     finding: Finding | None = None
     search = Search()
     try:
+        unread = chinese_query(params)
+        if unread:
+            raise InvalidFilter("q", unread.removeprefix("q: "))
         search = search_from(params)
         finding = find(registry, search, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     except (InvalidFilter, UnknownPlace) as exc:

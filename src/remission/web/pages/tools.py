@@ -77,7 +77,8 @@ async def dose_page(request: Request) -> Response:
     simulation: dict[str, Any] | None = None
     try:
         target = form.get("target")
-        options = {"target": float(target)} if target else {}
+        targets = _floats(target, "target") if target else []
+        options = {"target": targets[0]} if targets else {}
         design = resolve_design(protocol, None if protocol else preset, options, allow_paths=False, source="form")[1]
         table = boundaries_summary(design)
         if request.method == "POST" and form.get("truth"):

@@ -117,10 +117,15 @@ def _questions(protocol: Protocol, disease: str | None) -> tuple[list[Question],
 def summary_text(result: TrialResult) -> str:
     """The pre-screen result as plain text, for the referral packet: each rule, its answer and
     why, then what is still unknown."""
-    words = {"met": "met", "not_met": "NOT MET", "unknown": "unknown", "review": "for the investigator"}
     lines = [f"Pre-screen verdict: {result.verdict}"]
     for c in result.criteria:
-        lines.append(f"- [{words.get(c.result, c.result)}] ({c.kind}) {c.text} — {c.reason}")
+        if c.result in ("unknown", "review"):
+            word = "unknown" if c.result == "unknown" else "for the investigator"
+        elif c.kind == "exclusion":
+            word = "EXCLUDES" if c.fails else "does not apply"
+        else:
+            word = "NOT MET" if c.fails else "met"
+        lines.append(f"- [{word}] ({c.kind}) {c.text} — {c.reason}")
     if result.missing:
         lines.append("Still to check: " + "; ".join(result.missing))
     return "\n".join(lines)
