@@ -20,6 +20,7 @@ from typing import Any, Literal
 from remission.criteria.facts import CONDITIONS, LAB_LABELS, PLAIN_MEASURES, TESTS, boolean_facts
 from remission.criteria.profile import schema
 from remission.criteria.treatments import CATEGORY_LABELS
+from remission.domain.marker import N_
 
 Kind = Literal["number", "lab", "test", "yes_no", "sex", "date", "pregnancy_test"]
 
@@ -32,6 +33,10 @@ class Question:
     prompt: str  # plain words, English (the page translates)
     units: tuple[str, ...] = ()
     clinical: bool = False  # needs a clinician's record (a score, a lab with its limits)
+    # A prompt made from a wording and a fact's label ("Do you have (or have you had) %(label)s?"):
+    # both are translated on their own, so the sentence can be put together in another language.
+    wording: str | None = None
+    subject: str | None = None
 
     @property
     def field(self) -> str:
@@ -40,17 +45,28 @@ class Question:
 
 
 _PROMPTS: dict[str, str] = {
-    "age": "How old are you (years)?",
-    "sex": "What was your sex at birth?",
-    "diagnosis date": "When was the disease diagnosed?",
-    "relapsed/refractory status": "Has the disease come back or not improved despite standard treatment?",
-    "pregnancy status": "Are you pregnant?",
-    "pregnancy test": "Result of the latest pregnancy test",
-    "capacity to consent": "Can you decide for yourself whether to take part?",
-    "complete list of other autoimmune diagnoses": "Is the disease above your only autoimmune disease?",
-    "malignancy history": "Have you ever had cancer?",
-    "date of last investigational treatment": "When did you last receive a drug in another clinical trial?",
+    "age": N_("How old are you (years)?"),
+    "sex": N_("What was your sex at birth?"),
+    "diagnosis date": N_("When was the disease diagnosed?"),
+    "relapsed/refractory status": N_("Has the disease come back or not improved despite standard treatment?"),
+    "pregnancy status": N_("Are you pregnant?"),
+    "pregnancy test": N_("Result of the latest pregnancy test"),
+    "capacity to consent": N_("Can you decide for yourself whether to take part?"),
+    "complete list of other autoimmune diagnoses": N_("Is the disease above your only autoimmune disease?"),
+    "malignancy history": N_("Have you ever had cancer?"),
+    "date of last investigational treatment": N_("When did you last receive a drug in another clinical trial?"),
 }
+_YES_NO = N_("%(label)s?")
+_HAD = N_("Do you have (or have you had) %(label)s?")
+_TEST = N_("%(label)s test result")
+_EVER = N_("Have you ever had %(label)s?")
+
+
+def _worded(key: str, kind: Kind, path: str, wording: str, subject: str, *, clinical: bool = False) -> Question:
+    """A question whose prompt is ``wording`` with the fact's label in it."""
+    label = subject[0].upper() + subject[1:] if wording == _YES_NO else subject
+    prompt = wording % {"label": label}
+    return Question(key, kind, path, prompt, clinical=clinical, wording=wording, subject=subject)
 
 
 def _unit_enum(lab: str) -> tuple[str, ...]:
@@ -67,8 +83,10 @@ def _by_label() -> dict[str, Question]:
         "pregnancy test", "pregnancy_test", "reproductive.pregnancy_test.result", _PROMPTS["pregnancy test"]
     )
     for path, label in boolean_facts().items():
-        prompt = _PROMPTS.get(label, f"{label[0].upper()}{label[1:]}?")
-        out.setdefault(label, Question(label, "yes_no", path, prompt))
+        if label in _PROMPTS:
+            out.setdefault(label, Question(label, "yes_no", path, _PROMPTS[label]))
+        else:
+            out.setdefault(label, _worded(label, "yes_no", path, _YES_NO, label))
     out["relapsed/refractory status"] = Question(
         "relapsed/refractory status", "yes_no", "diagnoses.0.refractory", _PROMPTS["relapsed/refractory status"]
     )
@@ -89,10 +107,9 @@ def _by_label() -> dict[str, Question]:
         unit = ("%",) if "percent" in section_path else ()
         out[label] = Question(label, "number", section_path, label, unit, clinical=clinical)
     for name, (label, section) in TESTS.items():
-        out[label] = Question(label, "test", f"{section}.{name}.status", f"{label} test result", clinical=True)
+        out[label] = _worded(label, "test", f"{section}.{name}.status", _TEST, label, clinical=True)
     for label, path in CONDITIONS.values():
-        prompt = _PROMPTS.get(label) or f"Do you have (or have you had) {label}?"
-        out[label] = Question(label, "yes_no", f"{path}.present", prompt)
+        out[label] = _worded(label, "yes_no", f"{path}.present", _HAD, label)
     out["malignancy history"] = Question(
         "malignancy history", "yes_no", "comorbidities.malignancy.present", _PROMPTS["malignancy history"]
     )
@@ -119,7 +136,7 @@ def question_for(label: str) -> Question | None:
     if m:
         categories = [_CATEGORY_BY_LABEL.get(w, w.replace(" ", "_")) for w in m["what"].split("/")]
         if all(c for c in categories):
-            return Question(label, "yes_no", "treatments:" + ",".join(categories), f"Have you ever had {m['what']}?")
+            return _worded(label, "yes_no", "treatments:" + ",".join(categories), _EVER, m["what"])
     return None
 
 

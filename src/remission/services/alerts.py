@@ -103,7 +103,7 @@ def subscribe(registry: Registry, settings: Settings, email: str, saved: str) ->
         registry.get(params["trial"][0])  # raises TrialNotFound for an unknown id
         saved = urlencode({"trial": registry.resolve(params["trial"][0]) or params["trial"][0]})
     else:
-        _search(saved)  # raises InvalidFilter for a bad search
+        find(registry, _search(saved), limit=1)  # InvalidFilter or UnknownPlace, as the finder says
     token = secrets.token_urlsafe(32)
     with registry.sessions.begin() as session:
         if sent_recently(session, email, "alert-confirm", hours=24) >= 5:

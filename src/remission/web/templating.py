@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from remission.criteria.questions import Question
 from remission.domain.vocab import OPEN_STATUSES
 from remission.web import labels
 from remission.web.i18n import LANGUAGES, Language, language, negotiate
@@ -59,6 +60,17 @@ def environment(code: str) -> Environment:
         except ValueError:
             return value  # a partial date ("2026-03") is shown as the registry gave it
 
+    def ask(question: Question) -> str:
+        """A questionnaire prompt in the reader's language: its wording and its fact's label are
+        translated apart, then put together."""
+        if question.wording is None or question.subject is None:
+            return lang.gettext(question.prompt)
+        text = lang.gettext(question.wording) % {"label": lang.gettext(question.subject)}
+        return text[:1].upper() + text[1:]
+
+    env.globals["ask"] = ask
+    # A fact's label from the catalogue when it has one (no %-formatting: labels hold "%").
+    env.globals["tr"] = lang.gettext
     env.filters["number"] = number
     env.filters["day"] = day
     return env
