@@ -78,11 +78,10 @@ def parse_study(obj: Any, *, file: str, record: str) -> Trial:
 
 
 def _problems(exc: ValidationError, obj: dict[str, Any], file: str, record: str) -> list[Problem]:
-    nct = (
-        obj.get("protocolSection", {}).get("identificationModule", {}).get("nctId")
-        if isinstance(obj.get("protocolSection"), dict)
-        else None
-    )
+    # Any level may be something other than an object ({"identificationModule": null} ...).
+    section = obj.get("protocolSection")
+    ident = section.get("identificationModule") if isinstance(section, dict) else None
+    nct = ident.get("nctId") if isinstance(ident, dict) else None
     label = nct if isinstance(nct, str) else record
     out = []
     for err in exc.errors():

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +31,7 @@ from remission.web.pages.info import router as info_page
 from remission.web.pages.screen import router as screen_page
 from remission.web.pages.tools import router as tools_page
 from remission.web.pages.trial import router as trial_page
+from remission.web.schemas.errors import ErrorBody
 from remission.web.security import security_headers
 from remission.web.templating import render_page
 
@@ -105,6 +107,20 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         # wrong REMISSION_DATABASE_URL. The exception's text (SQL, paths) is not shown.
         message = "the database is not ready: run `remission db upgrade`, and check REMISSION_DATABASE_URL"
         return await http_error(request, StarletteHTTPException(status_code=503, detail=message))
+
+    def openapi() -> dict[str, Any]:
+        # One error model: FastAPI's HTTPValidationError is replaced by Remission's ErrorBody.
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(body.pop("$defs", {}))
+            components["HTTPValidationError"] = body
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/api/v1/health", tags=["health"])
     def health() -> dict[str, object]:

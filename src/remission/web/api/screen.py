@@ -28,7 +28,11 @@ def _profile(data: Any) -> Profile | JSONResponse:
     try:
         return profile_from(data, source="request body")
     except ProfileError as exc:
-        return JSONResponse({"error": str(exc), "problems": exc.problems, "status": 422}, status_code=422)
+        detail = []
+        for problem in exc.problems:
+            field, _, msg = problem.partition(": ")
+            detail.append({"loc": ["body", *field.split(".")] if msg else ["body"], "msg": msg or problem})
+        return JSONResponse({"error": str(exc), "detail": detail, "status": 422}, status_code=422)
 
 
 @router.post("/screen", responses={422: {"description": "Invalid profile"}})
