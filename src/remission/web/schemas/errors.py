@@ -9,12 +9,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
-class Problem(BaseModel):
+class ErrorItem(BaseModel):
     loc: list[str | int] = Field(description="Where: ['query', 'age'], ['body', 'diagnoses', 0] ...")
     msg: str = Field(description="What is wrong, never the value sent")
 
 
 class ErrorBody(BaseModel):
     error: str = Field(description="The problems in one line")
-    detail: list[Problem] | str
+    detail: list[ErrorItem] | str
     status: int
