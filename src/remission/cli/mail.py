@@ -53,11 +53,10 @@ def alerts_send(as_json: JsonOpt = False) -> None:
 @outbox_app.command("send")
 def outbox_send(as_json: JsonOpt = False) -> None:
     """Try again to deliver the mail still queued (each is tried at most five times)."""
-    from remission.services.outbox import deliver  # noqa: PLC0415
+    from remission.services.outbox import deliver_queued  # noqa: PLC0415
 
     def send(registry: Registry, settings: Settings) -> tuple[int, int]:
-        with registry.sessions.begin() as session:
-            return deliver(session, settings)
+        return deliver_queued(registry.sessions, settings)
 
     sent, failed = _run(send)
     if as_json:

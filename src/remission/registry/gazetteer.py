@@ -57,7 +57,6 @@ _CJK_CITY = re.compile(r"^[\u4e00-\u9fff]{2,}[市]$")
 class Gazetteer:
     by_name: dict[str, list[Place]]
     countries: dict[str, str]  # folded country name or ISO code -> ISO code
-    country_names: dict[str, str]  # ISO code -> English name
 
     def country_code(self, country: str | None) -> str | None:
         return self.countries.get(_key(country)) if country else None
@@ -134,7 +133,7 @@ def gazetteer() -> Gazetteer:
                 by_name.setdefault(key, []).append(place)
     for places in by_name.values():
         places.sort(key=lambda p: -p.population)
-    return Gazetteer(by_name, countries, country_names)
+    return Gazetteer(by_name, countries)
 
 
 # A sponsor's name places it only when it *begins* with a large city's own name ("Shanghai

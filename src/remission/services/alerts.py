@@ -20,7 +20,7 @@ from sqlalchemy import select
 from remission.domain.trial import TrialSummary
 from remission.services.errors import FieldError
 from remission.services.finder import Search, find, search_from
-from remission.services.outbox import Mail, deliver, now, queue, sent_recently
+from remission.services.outbox import Mail, deliver_queued, now, queue, sent_recently
 from remission.services.referrals import valid_email
 from remission.services.trials import Registry
 from remission.settings import Settings
@@ -119,8 +119,7 @@ def subscribe(registry: Registry, settings: Settings, email: str, saved: str) ->
         row = queue(session, Mail(email, "Confirm your Remission alert", body, "alert-confirm"), email)
         session.flush()
         ids = [row.id]
-    with registry.sessions.begin() as session:
-        deliver(session, settings, ids)
+    deliver_queued(registry.sessions, settings, ids)
 
 
 def confirm(registry: Registry, token: str) -> bool:
@@ -178,6 +177,5 @@ def send_alerts(registry: Registry, settings: Settings) -> dict[str, int]:
             session.flush()
             ids.append(out.id)
             mailed += 1
-    with registry.sessions.begin() as session:
-        sent, failed = deliver(session, settings, ids)
+    sent, failed = deliver_queued(registry.sessions, settings, ids)
     return {"alerts": len(alerts), "mailed": mailed, "unchanged": unchanged, "sent": sent, "failed": failed}

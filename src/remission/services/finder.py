@@ -21,7 +21,7 @@ from remission.store.trials import Filters, TrialStore
 
 Sort = Literal["relevance", "distance", "last_update"]
 SORTS: tuple[Sort, ...] = ("relevance", "distance", "last_update")
-#: The facets the page shows, in order.
+#: The facets the page shows, in order; each is also a repeatable parameter of a search address.
 FACETS: tuple[str, ...] = ("disease", "cell_kind", "target", "phase", "status", "country")
 
 
@@ -44,9 +44,6 @@ class Search:
     scope_all: bool = False
 
 
-MULTI = ("disease", "cell_kind", "target", "phase", "status", "country")
-
-
 def _bounded_int(value: str, default: int, low: int, high: int) -> int:
     try:
         return min(high, max(low, int(value or default)))
@@ -62,7 +59,7 @@ def search_from(params: Mapping[str, Sequence[str]]) -> Search:
         values = params.get(name) or [""]
         return str(values[0])[:200]
 
-    chosen = {name: [str(v)[:200] for v in (params.get(name) or [])][:20] for name in MULTI}
+    chosen = {name: [str(v)[:200] for v in (params.get(name) or [])][:20] for name in FACETS}
     scope_all = one("scope") == "all"
     filters = make_filters(
         diseases=chosen["disease"],

@@ -18,7 +18,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from remission.settings import Settings
 from remission.store.tables import OutboxRow
@@ -117,3 +117,12 @@ def deliver(session: Session, settings: Settings, ids: list[int] | None = None) 
         row.status, row.sent_at, row.error = "sent", now(), None
         sent += 1
     return sent, failed
+
+
+def deliver_queued(
+    sessions: sessionmaker[Session], settings: Settings, ids: list[int] | None = None
+) -> tuple[int, int]:
+    """Deliver in a transaction of its own, after the one that queued the mail has committed: a
+    slow or failing mail server never holds up, or rolls back, what caused the mail."""
+    with sessions.begin() as session:
+        return deliver(session, settings, ids)

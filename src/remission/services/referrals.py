@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from remission.domain.trial import Site, Trial
 from remission.domain.vocab import OPEN_STATUSES
 from remission.services.errors import FieldError
-from remission.services.outbox import Mail, deliver, queue, sent_recently
+from remission.services.outbox import Mail, deliver_queued, queue, sent_recently
 from remission.services.trials import Registry
 from remission.settings import Settings
 
@@ -132,7 +132,6 @@ def send_referral(registry: Registry, settings: Settings, trial_id: str, r: Refe
             rows.append(queue(session, mail, r.email))
         session.flush()
         ids = [row.id for row in rows]
-    with registry.sessions.begin() as session:
-        deliver(session, settings, ids)
+    deliver_queued(registry.sessions, settings, ids)
     name = (site.facility or site.city or "") if site else ""
     return Receipt(name, via, r.copy_to_sender)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from remission.domain.plain_summary import PLAIN_DISEASE
 from remission.domain.vocab import DISEASE_LABELS
-from remission.services.finder import MULTI, Finding, Search, UnknownPlace, find, search_from
+from remission.services.finder import FACETS, Finding, Search, UnknownPlace, find, search_from
 from remission.services.trials import InvalidFilter
 from remission.web.deps import RegistryDep
 from remission.web.i18n import language
@@ -77,7 +77,7 @@ def finder(request: Request, registry: RegistryDep) -> HTMLResponse:
         finding = find(registry, search, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     except (InvalidFilter, UnknownPlace) as exc:
         problem = str(exc)
-    chosen = {name: request.query_params.getlist(name) for name in MULTI}
+    chosen = {name: request.query_params.getlist(name) for name in FACETS}
     base = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
     pages = 0 if finding is None else -(-finding.total // PAGE_SIZE)
 
