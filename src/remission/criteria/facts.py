@@ -94,7 +94,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "cognitive_impairment": (N_("cognitive impairment"), "comorbidities.cognitive_impairment"),
     "hypertension": (N_("hypertension"), "comorbidities.hypertension"),
     "diabetes": (N_("diabetes"), "comorbidities.diabetes"),
-    "congenital_immunoglobulin_deficiency": (N_("congenital immunoglobulin deficiency"),
+    "congenital_immunoglobulin_deficiency": (
+        N_("congenital immunoglobulin deficiency"),
         "comorbidities.congenital_immunoglobulin_deficiency",
     ),
     "end_stage_renal_failure": (N_("end-stage renal failure"), "comorbidities.end_stage_renal_failure"),

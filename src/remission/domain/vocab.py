@@ -62,9 +62,7 @@ class OverallStatus(StrEnum):
 
 
 #: Statuses under which a person can still ask to join (a trial's or a site's).
-OPEN_STATUSES: frozenset[str] = frozenset(
-    {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"}
-)
+OPEN_STATUSES: frozenset[str] = frozenset({"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"})
 
 
 class StudyType(StrEnum):

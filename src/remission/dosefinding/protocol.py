@@ -65,4 +65,3 @@ def read_protocol(text: str, source: str = "protocol") -> DoseProtocol:
         raise DesignError(field_problems(exc), source) from None
     except DesignError as exc:
         raise DesignError(exc.problems, source) from None
-

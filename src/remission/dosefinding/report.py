@@ -73,6 +73,7 @@ def render(protocol: DoseProtocol, scenarios: Sequence[SimulatedScenario], gener
     lambda_e, lambda_d = table_.lambdas
     unit = trial.dose_unit
     doses = _table(["level", f"dose ({unit})" if unit else "dose"], [[j + 1, d] for j, d in enumerate(trial.doses)])
+
     def mark(field: str, value: object) -> str:
         return f"{value} (assumed: not published by the trial)" if field in design.assumed else str(value)
 

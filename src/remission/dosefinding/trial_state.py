@@ -270,7 +270,8 @@ class Trials:
         self.treated += np.bincount(cells, minlength=self.treated.size).reshape(self.treated.shape)
         if e.backfill.any():
             self.backfilled += np.bincount(cells[e.backfill[each]], minlength=self.treated.size).reshape(
-                self.treated.shape)
+                self.treated.shape
+            )
         esc = ~e.backfill
         if not esc.any():
             return

@@ -113,8 +113,10 @@ class TisInput(InstrumentInput):
     mmt8_max: Literal[80, 150] = 80
     population: Literal["adult", "juvenile"] = "adult"
     enzymes: dict[str, EnzymeValues] | None = Field(
-        default=None, description="Every muscle enzyme measured (ck, aldolase, ldh, ast, alt) with its upper limit "
-        "of normal: the most abnormal one at baseline is the core set measure (then enzyme_u_l stays null)")
+        default=None,
+        description="Every muscle enzyme measured (ck, aldolase, ldh, ast, alt) with its upper limit "
+        "of normal: the most abnormal one at baseline is the core set measure (then enzyme_u_l stays null)",
+    )
 
     @model_validator(mode="after")
     def _one_enzyme_input(self) -> TisInput:

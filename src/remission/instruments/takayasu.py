@@ -87,6 +87,10 @@ def itas2010(x: Itas2010Input) -> Itas2010Result:
         itas2010=total,
         itas_a_esr=None if esr is None else total + int(esr),
         itas_a_crp=None if crp is None else total + int(crp),
-        details={"points": points, "esr_points": esr and int(esr), "crp_points": crp and int(crp),
-                 "itas_a_bands": "unverified: no primary source of the ESR/CRP bands was found"},
+        details={
+            "points": points,
+            "esr_points": esr and int(esr),
+            "crp_points": crp and int(crp),
+            "itas_a_bands": "unverified: no primary source of the ESR/CRP bands was found",
+        },
     )

@@ -78,8 +78,10 @@ class BvasInput(InstrumentInput):
                              f"(BVAS v3 rule 4); at a later assessment use {CREATININE_RISE}")  # fmt: skip
         starred = sorted(NEW_OR_WORSE_ONLY & set(self.items_present))
         if starred and self.all_persistent:
-            raise ValueError(f"{', '.join(starred)}: not compatible with persistent disease (BVAS v3 rule 5: "
-                             "items marked * always mean new or worse disease); untick all_persistent or the item")
+            raise ValueError(
+                f"{', '.join(starred)}: not compatible with persistent disease (BVAS v3 rule 5: "
+                "items marked * always mean new or worse disease); untick all_persistent or the item"
+            )
         return self
 
 

@@ -252,9 +252,7 @@ def _row_trial(
     try:
         return _build(c, nct, v, sites.get(nct, []), file=file)
     except ValidationError as exc:
-        problems = [
-            Problem(file, err["msg"], nct, ".".join(str(p) for p in err["loc"])) for err in exc.errors()
-        ]
+        problems = [Problem(file, err["msg"], nct, ".".join(str(p) for p in err["loc"])) for err in exc.errors()]
         raise RecordRejected(problems) from None
     except ValueError as exc:
         raise RecordRejected([Problem(file, str(exc), nct)]) from None
@@ -363,4 +361,3 @@ def _website_site(text: str) -> Site:
     if len(parts) > 3:  # a facility name with commas in it
         facility, city, state = ", ".join(parts[:-2]), parts[-2], parts[-1]
     return Site(facility=facility, city=city, state=state, zip=zip_code, country=country)
-

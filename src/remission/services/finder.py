@@ -113,10 +113,10 @@ def find(registry: Registry, search: Search, *, limit: int = 20, offset: int = 0
             ranked = registry.ranked(store, words, filters)
         else:
             ranked = [(i, 0.0) for i in store.browse(filters, limit=1_000_000, offset=0).ids]
-        documents = store.summaries([i for i, _ in ranked])
+        parsed = registry.summaries(store, [i for i, _ in ranked])
         summaries: list[TrialSummary] = []
         for trial_id, score in ranked:
-            summary = TrialSummary.model_validate_json(documents[trial_id])
+            summary = parsed[trial_id]
             summary.score = score if words else None
             if place is not None:
                 found = nearest(summary, place.lat, place.lon)

@@ -62,8 +62,10 @@ def queue(session: Session, mail: Mail, sender: str) -> OutboxRow:
 
 def sent_recently(session: Session, sender: str, kind: str, hours: int = 1) -> int:
     since = now() - timedelta(hours=hours)
-    stmt = select(func.count()).select_from(OutboxRow).where(
-        OutboxRow.sender_key == sender_key(sender), OutboxRow.kind == kind, OutboxRow.created_at >= since
+    stmt = (
+        select(func.count())
+        .select_from(OutboxRow)
+        .where(OutboxRow.sender_key == sender_key(sender), OutboxRow.kind == kind, OutboxRow.created_at >= since)
     )
     return int(session.scalar(stmt) or 0)
 

@@ -103,8 +103,11 @@ def _body(trial: Trial, site: Site | None, r: Referral, via: str) -> str:
     if r.message.strip():
         lines += ["", "Message:", r.message.strip()]
     if r.summary and r.consent:
-        lines += ["", "Pre-screen answers (sent with the person's consent; as their browser sent them, not checked):",
-                  r.summary.strip()]
+        lines += [
+            "",
+            "Pre-screen answers (sent with the person's consent; as their browser sent them, not checked):",
+            r.summary.strip(),
+        ]
     if via == "desk":
         lines += ["", "The trial's record gives no e-mail address for this site: please pass this on."]
     if via != "copy":

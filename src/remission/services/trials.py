@@ -198,6 +198,10 @@ class Registry:
         # related() answers by (trial, limit), valid while the registry's version is unchanged:
         # the trial page asks it on every view, and the answer only changes with an import.
         self._related: dict[tuple[str, int], tuple[tuple[int, str], list[TrialSummary]]] = {}
+        # Parsed summaries by id, for the same version: a search parses the summary of every
+        # trial it matches (all 1,553 when no word is typed), and the same trials come back
+        # search after search.
+        self._summaries: tuple[tuple[int, str], dict[str, TrialSummary]] = ((-1, ""), {})
 
     @classmethod
     def from_url(cls, url: str) -> Registry:
@@ -377,10 +381,10 @@ class Registry:
             else:
                 page = store.browse(filters or Filters(), limit=limit, offset=offset)
                 total, shown = page.total, [(i, None) for i in page.ids]
-            summaries = store.summaries([i for i, _ in shown])
+            summaries = self.summaries(store, [i for i, _ in shown])
         items = []
         for trial_id, score in shown:
-            summary = TrialSummary.model_validate_json(summaries[trial_id])
+            summary = summaries[trial_id]
             summary.score = score
             items.append(summary)
         return SearchResult(items, total, limit, offset)
@@ -390,11 +394,29 @@ class Registry:
         matches = store.match(words, filters, marked(words))
         return rank_postings(matches.postings, matches.document_frequency, matches.trials)
 
+    def summaries(self, store: TrialStore, ids: Sequence[str]) -> dict[str, TrialSummary]:
+        """The summaries of those of ``ids`` that are stored, each the caller's own copy to
+        annotate (score, distance)."""
+        version = store.version()
+        kept_version, kept = self._summaries
+        if kept_version != version:
+            kept = {}
+            self._summaries = (version, kept)
+        missing = [i for i in ids if i not in kept]
+        for trial_id, document in store.summaries(missing).items():
+            kept[trial_id] = TrialSummary.model_validate_json(document)
+        return {i: kept[i].model_copy() for i in ids if i in kept}
+
+    def version(self) -> tuple[int, str]:
+        """Changes whenever a trial is added, replaced or deleted: what an answer derived from the
+        registry (related trials, a rendered page) is kept against."""
+        with self.sessions() as session:
+            return TrialStore(session).version()
+
     def related(self, trial_id: str, limit: int = 10, candidates: int = 400) -> list[TrialSummary]:
         """The most similar other trials (see :mod:`remission.registry.related` for the method)."""
         trial = self.get(trial_id)
-        with self.sessions() as session:
-            version = TrialStore(session).version()
+        version = self.version()
         cached = self._related.get((trial.id, limit))
         if cached is not None and cached[0] == version:
             return [s.model_copy() for s in cached[1]]
@@ -414,8 +436,8 @@ class Registry:
                 for term in words:
                     best = self.ranked(store, [term], Filters())[: candidates // max(1, len(words))]
                     ids.extend(i for i, _ in best if i not in ids and i != trial.id)
-            summaries = store.summaries(ids)
-        others = [TrialSummary.model_validate_json(summaries[i]) for i in ids if i in summaries]
+            summaries = self.summaries(store, ids)
+        others = [summaries[i] for i in ids if i in summaries]
         ranked = rank_related(trial, others, limit)
         by_id = {t.id: t for t in others}
         out = []

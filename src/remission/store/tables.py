@@ -45,7 +45,10 @@ class TrialRow(Base):
 
     # Covering index for search: from a full-text match (doc) to what the filters read,
     # without touching the wide rows that hold the JSON documents.
-    __table_args__ = (Index("ix_trials_search", "doc", "id", "overall_status", "sex", "min_age_days", "max_age_days"),)
+    __table_args__ = (
+        Index("ix_trials_search", "doc", "id", "overall_status", "sex", "min_age_days", "max_age_days"),
+        Index("ix_trials_updated_at", "updated_at"),
+    )
 
 
 class TrialFacetRow(Base):

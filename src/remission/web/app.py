@@ -23,6 +23,7 @@ from remission.web.api.instruments import router as instruments_router
 from remission.web.api.notes import router as notes_router
 from remission.web.api.screen import router as screen_router
 from remission.web.api.trials import router as trials_router
+from remission.web.page_cache import PageCache
 from remission.web.pages.alerts import router as alerts_page
 from remission.web.pages.contact import router as contact_page
 from remission.web.pages.docs import router as docs_page
@@ -32,7 +33,7 @@ from remission.web.pages.screen import router as screen_page
 from remission.web.pages.tools import router as tools_page
 from remission.web.pages.trial import router as trial_page
 from remission.web.schemas.errors import ErrorBody
-from remission.web.security import security_headers
+from remission.web.security import Guard
 from remission.web.templating import render_page
 
 _TITLES = {
@@ -63,7 +64,8 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.registry = registry or Registry.from_url(get_settings().url())
-    app.middleware("http")(security_headers)
+    app.state.page_cache = PageCache()
+    app.add_middleware(Guard)
     app.include_router(find_router)
     app.include_router(trials_router)
     app.include_router(instruments_router)

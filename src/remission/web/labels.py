@@ -57,7 +57,6 @@ FACET: dict[str, str] = {
 }
 
 
-
 ESCALATION: dict[str, str] = {
     "ACCELERATED_TITRATION": N_("Accelerated titration"),
     "BOIN": "BOIN",

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 
 from fastapi import HTTPException, Request, Response
 from starlette.datastructures import FormData
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "remission_csrf"
 CSRF_FIELD = "csrf_token"
 MAX_FORM_PART = 1_000_000  # bytes of one form field or file (a profile upload is the largest)
+#: Bytes of any request body: a profile upload of MAX_FORM_PART with the rest of its form. The
+#: largest JSON body the API takes (a screening profile at the contract's caps) is far smaller.
+MAX_BODY = 2 * MAX_FORM_PART
 
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,15 +41,48 @@ HEADERS: dict[str, str] = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
 }
+_HEADERS_PAGES = [(k.lower().encode(), v.encode()) for k, v in {**HEADERS, "Content-Security-Policy": _CSP}.items()]
+_HEADERS_DOCS = [(k.lower().encode(), v.encode()) for k, v in {**HEADERS, "Content-Security-Policy": _CSP_DOCS}.items()]
 
 
-async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    response = await call_next(request)
-    docs = request.url.path in ("/docs", "/docs/oauth2-redirect")
-    response.headers.setdefault("Content-Security-Policy", _CSP_DOCS if docs else _CSP)
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class Guard:
+    """Pure ASGI middleware (no per-request task, unlike a ``BaseHTTPMiddleware``): the security
+    headers on every response, and a cap on every request body.
+
+    A body is refused with 413 once it passes ``max_body`` bytes, whether its
+    ``Content-Length`` says so or a chunked body grows past it: the cap is checked as the body is
+    read, by the exception handler's usual answer (a page or the API's error body), so nothing
+    large is ever held. Without it a screening request could carry any number of megabytes."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] in ("/docs", "/docs/oauth2-redirect")
+        added = _HEADERS_DOCS if docs else _HEADERS_PAGES
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        received = 0 if declared.isdigit() and int(declared) <= self.max_body else self.max_body + 1
+
+        async def capped() -> Message:
+            nonlocal received
+            message = await receive() if received <= self.max_body else {"type": "http.request"}
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise HTTPException(status_code=413, detail=f"the request body is over {self.max_body:,} bytes")
+            return message
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in added if h[0] not in present)]
+            await send(message)
+
+        await self.app(scope, capped, with_headers)
 
 
 def csrf_token(request: Request) -> str:

@@ -60,15 +60,7 @@ def site_map(sites: list[Site]) -> SiteMap | None:
     points = []
     for index, s in located:
         assert s.geo is not None
-        status = (
-            "unknown"
-            if s.status is None
-            else (
-                "open"
-                if s.status.value in OPEN_STATUSES
-                else "closed"
-            )
-        )
+        status = "unknown" if s.status is None else ("open" if s.status.value in OPEN_STATUSES else "closed")
         points.append(MapPoint(x(s.geo.lon), y(s.geo.lat), s.city or s.facility or "", status, index))
     west, east = lon_mid - WIDTH / 2 / (k * scale), lon_mid + WIDTH / 2 / (k * scale)
     south, north = lat_mid - HEIGHT / 2 / scale, lat_mid + HEIGHT / 2 / scale

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 
 from remission.criteria.questions import Question
 from remission.domain.vocab import OPEN_STATUSES
@@ -21,6 +22,9 @@ from remission.web.i18n import LANGUAGES, Language, language, negotiate
 from remission.web.security import csrf_token, remember_csrf
 
 LANG_COOKIE = "lang"
+#: What a page is rendered with in place of the reader's CSRF token: :func:`finish_page` puts
+#: the reader's own in, so that a rendered page can be kept for others (:mod:`.page_cache`).
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 
 
 @cache
@@ -47,7 +51,10 @@ def environment(code: str) -> Environment:
         OPEN_STATUSES=OPEN_STATUSES,
     )
 
+    @lru_cache(maxsize=4096)
     def number(value: float | int | None, digits: int = 0) -> str:
+        # Kept: Babel reads the locale's pattern on every call (60 µs), and a results page shows
+        # the same few counts and distances many times.
         if value is None:
             return ""
         return format_decimal(round(value, digits), locale=lang.locale)
@@ -98,12 +105,19 @@ def render_page(request: Request, template: str, context: dict[str, Any], status
     html = env.get_template(template).render(
         request=request,
         lang=lang,
-        csrf=csrf_token(request),
+        csrf=CSRF_PLACEHOLDER,
         switch=switch_links(request),
         path=request.url.path,
         **context,
     )
-    response = HTMLResponse(html, status_code=status_code)
+    request.state.rendered_page = html
+    return finish_page(request, html, status_code, lang)
+
+
+def finish_page(request: Request, html: str, status_code: int, lang: Language) -> HTMLResponse:
+    """A rendered page made this reader's: their CSRF token put in, their cookies set."""
+    body = html.replace(CSRF_PLACEHOLDER, str(escape(csrf_token(request))))
+    response = HTMLResponse(body, status_code=status_code)
     remember_csrf(request, response)
     chosen = request.query_params.get("lang")
     if chosen in LANGUAGES:

@@ -165,8 +165,11 @@ class Backfill(DoseBehaviour):
         if ctx.explaining and has[0]:
             b, d = int(b_star[0]) + 1, int(cur[0]) + 1
             said = f"conflict with backfilled dose {b}: pooled doses {b}-{d} have {pool_y[0]} DLT in {pool_n[0]}"
-            text = ("escalate" if not up_blocked[0] else "escalate blocked: stay") if up[0] else (
-                f"de-escalate to dose {max(best[0], 0) + 1}" if down[0] else "stay")
+            text = (
+                ("escalate" if not up_blocked[0] else "escalate blocked: stay")
+                if up[0]
+                else (f"de-escalate to dose {max(best[0], 0) + 1}" if down[0] else "stay")
+            )
             ctx.say(f"{said}: {text}")
         return move
 

@@ -308,4 +308,3 @@ def decide(
         c.kind[rows], c.target[rows] = move.kind[move_rows], sizes
         c.phase[rows] = np.where(move.kind[move_rows] == TITRATION, PHASE_TITRATION, PHASE_ESCALATION)
     return c
-

@@ -63,8 +63,11 @@ class Titration(DoseBehaviour):
         handed = titrating & ((trigger & (self.rule.on_trigger == "next_design")) | gone | (full & (trigger | at_top)))
         if ctx.explaining and trigger[0]:
             why = "a DLT" if dlt[0] else "a second grade ≥ 2 toxicity"
-            then = "the escalation rule decides on the single patient" if handed[0] else (
-                f"expand dose {cur[0] + 1} to a cohort of {self.cohort_size}")
+            then = (
+                "the escalation rule decides on the single patient"
+                if handed[0]
+                else (f"expand dose {cur[0] + 1} to a cohort of {self.cohort_size}")
+            )
             ctx.say(f"titration triggered by {why} at dose {cur[0] + 1}: {then}")
         move = Move.stay(cur, self.cohort_size)
         parent_rows = np.flatnonzero(~titrating | handed)

@@ -6,19 +6,20 @@ results in place)."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from remission.domain.plain_summary import PLAIN_DISEASE
 from remission.domain.vocab import DISEASE_LABELS
 from remission.services.finder import FACETS, Finding, Search, UnknownPlace, find, search_from
-from remission.services.trials import InvalidFilter
+from remission.services.trials import InvalidFilter, Registry
 from remission.web.deps import RegistryDep
 from remission.web.i18n import language
+from remission.web.page_cache import kept_or_built
 from remission.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +64,11 @@ def _page_number(value: str | None) -> int:
 
 
 @router.get("/", response_class=HTMLResponse)
-def finder(request: Request, registry: RegistryDep) -> HTMLResponse:
+def finder(request: Request, registry: RegistryDep) -> Response:
+    return kept_or_built(request, registry, partial(_finder, request, registry))
+
+
+def _finder(request: Request, registry: Registry) -> HTMLResponse:
     params = {k: request.query_params.getlist(k) for k in request.query_params}
     number = _page_number(request.query_params.get("page"))
     problem: str | None = None

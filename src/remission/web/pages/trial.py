@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -23,8 +24,9 @@ from remission.dosefinding.summary import boundaries_summary
 from remission.services.dosing import bundled_dose_protocols, load_dose_protocol
 from remission.services.referrals import contact_sites
 from remission.services.screening import Screening, profile_from
-from remission.services.trials import TrialNotFound
+from remission.services.trials import Registry, TrialNotFound
 from remission.web.deps import RegistryDep
+from remission.web.page_cache import kept_or_built
 from remission.web.security import checked_form, text_fields
 from remission.web.site_map import site_map
 from remission.web.templating import reader_language, render_page
@@ -78,6 +80,10 @@ def _dose_design(trial: Trial) -> dict[str, Any] | None:
 
 @router.get("/trials/{trial_id}", response_class=HTMLResponse)
 def trial_page(trial_id: str, request: Request, registry: RegistryDep) -> Response:
+    return kept_or_built(request, registry, partial(_trial_page, trial_id, request, registry), reads=frozenset())
+
+
+def _trial_page(trial_id: str, request: Request, registry: Registry) -> Response:
     trial = _resolve(registry, trial_id)
     if trial_id != trial.id and request.query_params.get("lang") is None:
         return RedirectResponse(f"/trials/{trial.id}", status_code=308)
@@ -133,16 +139,22 @@ def summary_text(result: TrialResult) -> str:
 
 @router.api_route("/trials/{trial_id}/prescreen", methods=["GET", "POST"], response_class=HTMLResponse)
 async def prescreen(trial_id: str, request: Request, registry: RegistryDep) -> Response:
+    if request.method == "GET":
+        # The questionnaire before any answer is the same for everyone who chose that cohort.
+        build = partial(_prescreen, trial_id, request, registry, {})
+        return kept_or_built(request, registry, build, reads=frozenset({"disease"}))
+    form = text_fields(await checked_form(request, max_fields=200), 200)
+    return _prescreen(trial_id, request, registry, form)
+
+
+def _prescreen(trial_id: str, request: Request, registry: Registry, form: dict[str, str]) -> Response:
     trial = _resolve(registry, trial_id)
     try:
         protocol = Screening(registry).protocol(trial.id)
     except TrialNotFound:
         raise HTTPException(status_code=404, detail="this trial has no criteria to pre-screen") from None
-    form: dict[str, str] = {}
-    if request.method == "POST":
-        form = text_fields(await checked_form(request, max_fields=200), 200)
-    else:
-        form = {k: v for k, v in request.query_params.items() if k in ("disease",)}
+    if request.method == "GET":
+        form = {k: v for k, v in request.query_params.items() if k == "disease"}
     cohorts = _cohorts(protocol)
     disease = form.get("disease") or (cohorts[0] if len(cohorts) == 1 else None)
     if disease not in (*cohorts, "other"):
