@@ -85,3 +85,25 @@ def test_review_items_never_change_the_verdict() -> None:
 def test_every_failure_is_listed() -> None:
     r = _one("ref-sle-06", "NCT07095075")  # a child: too young and cannot consent personally
     assert sorted(f.id for f in r.failures) == ["I1", "I2"]
+
+
+def test_a_long_diagnosis_list_gives_the_same_verdicts_for_bounded_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference patient with her diagnosis listed 50 times (the contract's cap) gets the
+    reference verdicts, and each cohort judges at most MAX_TRIED_PER_COHORT of the copies."""
+    from remission.criteria import protocol as protocol_module
+
+    case = CASES[0]
+    patient = json.loads(json.dumps(case["patient"]))
+    patient["diagnoses"] = patient["diagnoses"] * (50 // len(patient["diagnoses"]))
+    judged: list[str | None] = []
+    original = protocol_module.Protocol._judge
+
+    def counting(self: protocol_module.Protocol, ctx: Any, cohort: str | None) -> Any:
+        judged.append(cohort)
+        return original(self, ctx, cohort)
+
+    monkeypatch.setattr(protocol_module.Protocol, "_judge", counting)
+    results = Screening().screen(Profile.parse(patient), TRIALS).results
+    assert {r.trial: r.verdict for r in results} == {t: e["verdict"] for t, e in case["expected"].items()}
+    per_cohort = {c: judged.count(c) for c in set(judged)}
+    assert max(per_cohort.values()) <= protocol_module.MAX_TRIED_PER_COHORT * len(TRIALS)

@@ -41,6 +41,9 @@ from remission.criteria.parse import ExpressionError, parse
 from remission.criteria.predicates import Disease, diagnosis_label
 from remission.criteria.profile import Profile
 
+#: Diagnoses matching one cohort that screening judges (see :meth:`Protocol.screen`).
+MAX_TRIED_PER_COHORT = 5
+
 Kind = Literal["inclusion", "exclusion"]
 Result = Literal["met", "not_met", "unknown", "review"]
 Verdict = Literal["eligible", "ineligible", "unknown"]
@@ -218,10 +221,13 @@ class Protocol:
         tried: list[TrialResult] = []
         for cohort in self.cohorts:
             text = cohort.text or self._cohort_text()
-            for diagnosis in diagnoses:
-                member = cohort.disease.matches(diagnosis)
-                if member.value is False:
-                    continue
+            members = [(d, m) for d in diagnoses if (m := cohort.disease.matches(d)).value is not False]
+            # Definite members before possible ones, and at most a few of them: each is judged
+            # against every criterion, some of which read every diagnosis, so judging all of a
+            # long list would be quadratic in the profile's size. No real record lists one
+            # disease more than a few times (contract diagnoses are one per condition).
+            members.sort(key=lambda dm: dm[1].value is not True)
+            for diagnosis, member in members[:MAX_TRIED_PER_COHORT]:
                 head = CriterionResult(
                     "cohort",
                     "inclusion",
