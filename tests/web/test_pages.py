@@ -67,7 +67,7 @@ def test_distance_from_a_city_filters_and_sorts(client: TestClient) -> None:
 def test_an_unknown_city_is_a_clear_error(client: TestClient) -> None:
     page = client.get("/", params={"near": "Xqzvville"})
     assert page.status_code == 422
-    assert "near: no city of that name is known" in page.text
+    assert "Please check: near — no city of that name is known" in page.text
 
 
 def test_the_trial_page_holds_the_record(client: TestClient) -> None:
@@ -185,3 +185,17 @@ def test_the_finder_has_a_json_twin(client: TestClient) -> None:
     assert open_ == sorted(open_, reverse=True)
     bad = client.get("/api/v1/find", params={"near": "Xqzvville"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "near"]
+
+
+def test_a_refusal_is_in_the_readers_language(client: TestClient) -> None:
+    """The field and the message are translated apart, the values put in after."""
+    english = client.get("/", params={"q": "lupus", "near": "Qwxzville"})
+    assert english.status_code == 422
+    assert "Please check: near — no city of that name is known" in english.text
+    chinese = client.get("/", params={"q": "lupus", "near": "Qwxzville", "lang": "zh"})
+    assert chinese.status_code == 422
+    assert "地点" in chinese.text and "未找到该城市" in chinese.text
+    assert "no city of that name" not in chinese.text
+    phase = client.get("/", params={"phase": "PHASE9", "lang": "zh"})
+    assert "未知的取值 &#39;PHASE9&#39;；可选：" in phase.text and "PHASE1" in phase.text
+    client.cookies.delete("lang")

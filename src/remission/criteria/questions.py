@@ -162,6 +162,7 @@ class AnswerError(ValueError):
     def __init__(self, question: Question, message: str) -> None:
         super().__init__(f"{question.prompt}: {message}")
         self.question = question
+        self.message = message
 
 
 def _put(profile: dict[str, Any], path: str, value: object) -> None:
@@ -197,19 +198,19 @@ def profile_from_answers(
             try:
                 value = float(raw.replace(",", "."))
             except ValueError:
-                raise AnswerError(q, "a number is needed") from None
+                raise AnswerError(q, N_("a number is needed")) from None
             if not math.isfinite(value) or value < 0:
-                raise AnswerError(q, "a number of 0 or more is needed")
+                raise AnswerError(q, N_("a number of 0 or more is needed"))
             if q.kind == "lab":
                 unit = (answers.get(q.field + "_unit") or (q.units[0] if q.units else "")).strip()
                 if q.units and unit not in q.units:
-                    raise AnswerError(q, "choose one of the units offered")
+                    raise AnswerError(q, N_("choose one of the units offered"))
                 _put(profile, q.path, {"value": value, "unit": unit})
             else:
                 _put(profile, q.path, int(value) if q.path.endswith("age_years") else value)
         elif q.kind == "yes_no":
             if raw not in _YES:
-                raise AnswerError(q, "answer yes, no or don't know")
+                raise AnswerError(q, N_("answer yes, no or don't know"))
             if q.path.startswith("treatments:"):
                 categories = q.path.split(":", 1)[1].split(",")
                 if _YES[raw]:
@@ -222,15 +223,15 @@ def profile_from_answers(
                 _put(profile, q.path, _YES[raw])
         elif q.kind in {"test", "pregnancy_test"}:
             if raw not in ("positive", "negative"):
-                raise AnswerError(q, "answer positive, negative or don't know")
+                raise AnswerError(q, N_("answer positive, negative or don't know"))
             _put(profile, q.path, raw)
         elif q.kind == "sex":
             if raw not in ("female", "male"):
-                raise AnswerError(q, "answer female or male")
+                raise AnswerError(q, N_("answer female or male"))
             _put(profile, q.path, raw)
         elif q.kind == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-                raise AnswerError(q, "a date is needed (YYYY-MM-DD)")
+                raise AnswerError(q, N_("a date is needed (YYYY-MM-DD)"))
             if q.path.startswith("diagnoses.") and not disease:
                 continue
             _put(profile, q.path, raw)

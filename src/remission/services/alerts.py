@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy import select
 
+from remission.domain.marker import N_
 from remission.domain.trial import TrialSummary
 from remission.services.errors import FieldError
 from remission.services.finder import Search, find, search_from
@@ -95,9 +96,9 @@ def subscribe(registry: Registry, settings: Settings, email: str, saved: str) ->
     """Queue the confirmation mail of a new alert (nothing else is sent until it is confirmed)."""
     email = email.strip()
     if not valid_email(email):
-        raise AlertError("email", "not an e-mail address")
+        raise AlertError("email", N_("not an e-mail address"))
     if len(saved) > 2000:
-        raise AlertError("search", "too long")
+        raise AlertError("search", N_("too long"))
     params = parse_qs(saved)
     if "trial" in params:
         registry.get(params["trial"][0])  # raises TrialNotFound for an unknown id
@@ -107,7 +108,7 @@ def subscribe(registry: Registry, settings: Settings, email: str, saved: str) ->
     token = secrets.token_urlsafe(32)
     with registry.sessions.begin() as session:
         if sent_recently(session, email, "alert-confirm", hours=24) >= 5:
-            raise AlertError("email", "too many alerts asked for this address today")
+            raise AlertError("email", N_("too many alerts asked for this address today"))
         session.add(AlertRow(email=email, search=saved, token=token, created_at=now(), snapshot="{}"))
         link = f"{settings.public_url}/alerts/confirm?token={token}"
         body = (

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from remission.domain.marker import N_
 from remission.domain.trial import SitePlace, TrialSummary
 from remission.domain.vocab import OPEN_STATUSES
 from remission.registry.gazetteer import Place, distance_km, gazetteer
@@ -29,7 +30,7 @@ class UnknownPlace(FieldError):
     """A place name the gazetteer does not hold."""
 
     def __init__(self, field_name: str) -> None:
-        super().__init__(field_name, "no city of that name is known (try the city's English or local name)")
+        super().__init__(field_name, N_("no city of that name is known (try the city's English or local name)"))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from remission.domain.marker import N_
 from remission.services.errors import FieldError
 from remission.services.outbox import now
 from remission.services.trials import Registry
@@ -42,9 +43,9 @@ def _b64(field: str, value: str, low: int, high: int) -> str:
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise NoteError(field, "not base64") from None
+        raise NoteError(field, N_("not base64")) from None
     if not low <= len(raw) <= high:
-        raise NoteError(field, f"{low} to {high} bytes")
+        raise NoteError(field, N_("%(low)s to %(high)s bytes"), low=low, high=high)
     return value
 
 

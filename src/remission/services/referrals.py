@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from remission.domain.marker import N_
 from remission.domain.trial import Site, Trial
 from remission.domain.vocab import OPEN_STATUSES
 from remission.services.errors import FieldError
@@ -56,21 +57,21 @@ def valid_email(address: str) -> bool:
 def _check(r: Referral) -> None:
     for name, value, limit in (("first_name", r.first_name, 100), ("last_name", r.last_name, 100)):
         if not value.strip():
-            raise ReferralError(name, "required")
+            raise ReferralError(name, N_("required"))
         if len(value) > limit or "\n" in value:
-            raise ReferralError(name, f"at most {limit} characters on one line")
+            raise ReferralError(name, N_("at most %(limit)s characters on one line"), limit=limit)
     if not valid_email(r.email):
-        raise ReferralError("email", "not an e-mail address")
+        raise ReferralError("email", N_("not an e-mail address"))
     if len(r.phone) > 40 or (r.phone and not re.fullmatch(r"[0-9+()\-. ]{5,40}", r.phone)):
-        raise ReferralError("phone", "digits, spaces and + ( ) - only")
+        raise ReferralError("phone", N_("digits, spaces and + ( ) - only"))
     if r.language not in CONTACT_LANGUAGES:
-        raise ReferralError("language", f"one of {', '.join(CONTACT_LANGUAGES)}")
+        raise ReferralError("language", N_("one of %(accepted)s"), accepted=", ".join(CONTACT_LANGUAGES))
     if len(r.message) > 2000:
-        raise ReferralError("message", "at most 2,000 characters")
+        raise ReferralError("message", N_("at most %(limit)s characters"), limit="2,000")
     if r.summary is not None and len(r.summary) > 20_000:
-        raise ReferralError("summary", "too long")
+        raise ReferralError("summary", N_("too long"))
     if r.summary and not r.consent:
-        raise ReferralError("consent", "tick the box to send the pre-screen answers, or remove them")
+        raise ReferralError("consent", N_("tick the box to send the pre-screen answers, or remove them"))
 
 
 def contact_sites(trial: Trial) -> list[Site]:
@@ -120,12 +121,12 @@ def send_referral(registry: Registry, settings: Settings, trial_id: str, r: Refe
     trial = registry.get(trial_id)
     sites = contact_sites(trial)
     if r.site is not None and not 0 <= r.site < len(sites):
-        raise ReferralError("site", "choose one of the sites listed")
+        raise ReferralError("site", N_("choose one of the sites listed"))
     site = sites[r.site] if r.site is not None else (sites[0] if sites else None)
     to, via = _recipient(trial, site, settings)
     with registry.sessions.begin() as session:
         if sent_recently(session, r.email, "referral") >= PER_HOUR:
-            raise ReferralError("email", "too many messages from this address in the last hour; try again later")
+            raise ReferralError("email", N_("too many messages from this address in the last hour; try again later"))
         subject = f"Remission referral: {trial.id} {trial.brief_title[:80]}"
         body = _body(trial, site, r, via)
         rows = [queue(session, Mail(to, subject, body, "referral", reply_to=r.email.strip()), r.email)]

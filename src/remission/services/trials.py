@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remission.criteria.protocol import ProtocolSpec
+from remission.domain.marker import N_
 from remission.domain.trial import Trial, TrialSummary
 from remission.domain.values import Age
 from remission.domain.vocab import CellType, OverallStatus, Phase, Sex, expand_phases, parse_disease_code
@@ -35,6 +36,7 @@ from remission.registry.ranking import marked, rank_postings, term_weights
 from remission.registry.related import rank_related
 from remission.registry.search_text import query_terms, search_groups
 from remission.registry.sources import expand, read_path
+from remission.services.errors import FieldError
 from remission.services.protocols import bundled_aliases
 from remission.store.db import make_engine, session_factory
 from remission.store.migrate import current_revision, head_revision, upgrade
@@ -64,20 +66,18 @@ class DatabaseNotReady(RuntimeError):
     pass
 
 
-class InvalidFilter(ValueError):
+class InvalidFilter(FieldError):
     """A search filter value outside its vocabulary; ``field`` names the filter."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def _one_of(field: str, vocabulary: type[StrEnum], value: str) -> str:
     by_key = {v.value.upper(): v.value for v in vocabulary}
     key = value.strip().upper().replace(" ", "_")
     if key not in by_key:
-        raise InvalidFilter(field, f"unknown value {value!r}; accepted: {', '.join(by_key.values())}")
+        accepted = ", ".join(by_key.values())
+        raise InvalidFilter(
+            field, N_("unknown value %(value)s; accepted: %(accepted)s"), value=repr(value), accepted=accepted
+        )
     return by_key[key]
 
 
@@ -115,7 +115,7 @@ def make_filters(
     try:
         age_days = Age.model_validate(age).in_days() if age else None
     except ValueError as exc:
-        raise InvalidFilter("age", "not an age ('34' in years, or '18 months')") from exc
+        raise InvalidFilter("age", N_("not an age ('34' in years, or '18 months')")) from exc
     return Filters(
         diseases=codes,
         statuses=[_one_of("status", OverallStatus, v) for v in statuses],

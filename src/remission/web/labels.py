@@ -57,6 +57,36 @@ FACET: dict[str, str] = {
 }
 
 
+#: The words for a form's or an address's field, when a refusal names it.
+FIELD: dict[str, str] = {
+    "q": N_("search words"),
+    "near": N_("near"),
+    "within": N_("within"),
+    "disease": N_("disease"),
+    "status": N_("status"),
+    "target": N_("target"),
+    "phase": N_("phase"),
+    "country": N_("country"),
+    "cell_kind": N_("cell therapy"),
+    "age": N_("age"),
+    "first_name": N_("first name"),
+    "last_name": N_("last name"),
+    "email": N_("e-mail"),
+    "phone": N_("phone"),
+    "language": N_("preferred language"),
+    "message": N_("message"),
+    "summary": N_("pre-screen answers"),
+    "consent": N_("consent"),
+    "site": N_("study site"),
+    "search": N_("search"),
+    "form": N_("form"),
+}
+
+
+def field_label(name: str) -> str:
+    return FIELD.get(name, name.replace("_", " "))
+
+
 ESCALATION: dict[str, str] = {
     "ACCELERATED_TITRATION": N_("Accelerated titration"),
     "BOIN": "BOIN",

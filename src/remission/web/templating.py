@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import escape
 
-from remission.criteria.questions import Question
+from remission.criteria.questions import AnswerError, Question
 from remission.domain.vocab import OPEN_STATUSES
+from remission.services.errors import FieldError
 from remission.web import labels
 from remission.web.i18n import LANGUAGES, Language, language, negotiate
 from remission.web.security import csrf_token, remember_csrf
@@ -75,7 +76,22 @@ def environment(code: str) -> Environment:
         text = lang.gettext(question.wording) % {"label": lang.gettext(question.subject)}
         return text[:1].upper() + text[1:]
 
+    def problem_text(problem: object) -> str:
+        """A refusal in the reader's language: the field's name and the message translated
+        apart, the message's values put in after (:class:`FieldError`); an answer's problem
+        names its question as the questionnaire asks it."""
+        if isinstance(problem, AnswerError):
+            return f"{ask(problem.question)}: {lang.gettext(problem.message)}"
+        if isinstance(problem, FieldError):
+            message = lang.gettext(problem.message)
+            return lang.gettext("Please check: %(field)s — %(message)s") % {
+                "field": lang.gettext(labels.field_label(problem.field)),
+                "message": message % problem.values if problem.values else message,
+            }
+        return lang.gettext(str(problem))
+
     env.globals["ask"] = ask
+    env.globals["problem_text"] = problem_text
     # A fact's label from the catalogue when it has one (no %-formatting: labels hold "%").
     env.globals["tr"] = lang.gettext
     env.filters["number"] = number

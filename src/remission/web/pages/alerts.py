@@ -9,7 +9,9 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from remission.domain.marker import N_
 from remission.services.alerts import AlertError, confirm, subscribe, unsubscribe
+from remission.services.errors import FieldError
 from remission.services.finder import UnknownPlace
 from remission.services.trials import InvalidFilter, TrialNotFound
 from remission.settings import get_settings
@@ -30,20 +32,20 @@ async def alerts(request: Request, registry: RegistryDep) -> Response:
     trial = request.query_params.get("trial", "")[:64]
     saved = request.query_params.get("search", "")[:2000] or (f"trial={trial}" if trial else "")
     form: dict[str, str] = {"search": saved}
-    problem: str | None = None
+    problem: FieldError | None = None
     done = False
     if request.method == "POST":
         form = await _form(request)
         client = request.client.host if request.client else "unknown"
         try:
             if not _per_client.allow(client):
-                raise AlertError("form", "too many alerts asked from this computer in the last hour")
+                raise AlertError("form", N_("too many alerts asked from this computer in the last hour"))
             subscribe(registry, get_settings(), form.get("email", ""), form.get("search", ""))
             done = True
         except (AlertError, InvalidFilter, UnknownPlace) as exc:
-            problem = str(exc)
+            problem = exc
         except TrialNotFound:
-            problem = "search: no such trial"
+            problem = AlertError("search", N_("no such trial"))
     params = parse_qs(form.get("search", ""))
     context = {"form": form, "problem": problem, "done": done, "described": params}
     return render_page(request, "alerts.html", context, status_code=422 if problem else 200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from remission.domain.marker import N_
 from remission.services.referrals import CONTACT_LANGUAGES, Referral, ReferralError, contact_sites, send_referral
 from remission.services.trials import TrialNotFound
 from remission.settings import get_settings
@@ -47,7 +48,7 @@ async def contact(trial_id: str, request: Request, registry: RegistryDep) -> Res
             client = request.client.host if request.client else "unknown"
             try:
                 if not _per_client.allow(client):
-                    raise ReferralError("form", "too many messages from this computer in the last hour")
+                    raise ReferralError("form", N_("too many messages from this computer in the last hour"))
                 receipt = send_referral(registry, get_settings(), trial.id, _form_referral(form))
             except ReferralError as exc:
                 problem = exc

@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from remission.domain.marker import N_
 from remission.domain.plain_summary import PLAIN_DISEASE
 from remission.domain.vocab import DISEASE_LABELS
+from remission.services.errors import FieldError
 from remission.services.finder import FACETS, Finding, Search, UnknownPlace, find, search_from
 from remission.services.trials import InvalidFilter, Registry
 from remission.web.deps import RegistryDep
@@ -43,20 +45,21 @@ def _chinese_disease_names() -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda kv: -len(kv[0]))
 
 
-def chinese_query(params: dict[str, list[str]]) -> str | None:
+def chinese_query(params: dict[str, list[str]]) -> None:
     """Disease names typed in Chinese become disease filters (the search index holds English
-    words only); returns a problem when Chinese words are left that cannot be searched."""
+    words only); raises :class:`InvalidFilter` when Chinese words are left that cannot be
+    searched."""
     q = (params.get("q") or [""])[0]
     if not _CJK.search(q):
-        return None
+        return
     for name, code in _chinese_disease_names():
         if name in q:
             q = q.replace(name, " ")
             params.setdefault("disease", []).append(code)
     params["q"] = [q.strip()]
     if _CJK.search(q):
-        return "q: Chinese words other than disease names are not searched yet: use the filters or English words"
-    return None
+        message = N_("Chinese words other than disease names are not searched yet: use the filters or English words")
+        raise InvalidFilter("q", message)
 
 
 def _page_number(value: str | None) -> int:
@@ -71,17 +74,15 @@ def finder(request: Request, registry: RegistryDep) -> Response:
 def _finder(request: Request, registry: Registry) -> HTMLResponse:
     params = {k: request.query_params.getlist(k) for k in request.query_params}
     number = _page_number(request.query_params.get("page"))
-    problem: str | None = None
+    problem: FieldError | None = None
     finding: Finding | None = None
     search = Search()
     try:
-        unread = chinese_query(params)
-        if unread:
-            raise InvalidFilter("q", unread.removeprefix("q: "))
+        chinese_query(params)
         search = search_from(params)
         finding = find(registry, search, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     except (InvalidFilter, UnknownPlace) as exc:
-        problem = str(exc)
+        problem = exc
     chosen = {name: request.query_params.getlist(name) for name in FACETS}
     base = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
     pages = 0 if finding is None else -(-finding.total // PAGE_SIZE)

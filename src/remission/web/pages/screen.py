@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from remission.criteria.profile import ProfileError
 from remission.domain.vocab import OPEN_STATUSES
+from remission.services.errors import FieldError
 from remission.services.finder import UnknownPlace, find, search_from
 from remission.services.screening import Screening, read_profile
 from remission.services.trials import InvalidFilter
@@ -38,7 +39,7 @@ async def _profile_text(value: object) -> str | None:
 @router.api_route("/screen", methods=["GET", "POST"], response_class=HTMLResponse)
 async def screen_page(request: Request, registry: RegistryDep) -> Response:
     form: dict[str, str] = {}
-    problem: str | None = None
+    problem: str | FieldError | None = None
     results: list[Any] = []
     next_facts: list[Any] = []
     considered = 0
@@ -63,6 +64,6 @@ async def screen_page(request: Request, registry: RegistryDep) -> Response:
         except ProfileError as exc:
             problem = str(exc)
         except (InvalidFilter, UnknownPlace) as exc:
-            problem = str(exc)
+            problem = exc
     context = {"form": form, "problem": problem, "results": results, "next_facts": next_facts, "considered": considered}
     return render_page(request, "screen.html", context, status_code=422 if problem else 200)

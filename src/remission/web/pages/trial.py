@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from remission.criteria.protocol import Protocol, TrialResult
 from remission.criteria.questions import AnswerError, Question, profile_from_answers, questionnaire
+from remission.domain.marker import N_
 from remission.domain.plain_summary import plain_summary
 from remission.domain.trial import Criterion, SourceInfo, Trial
 from remission.domain.vocab import DISEASE_LABELS
@@ -161,16 +162,16 @@ def _prescreen(trial_id: str, request: Request, registry: Registry, form: dict[s
         disease = None
     questions, uncovered, blank = _questions(protocol, disease)
     result: TrialResult | None = None
-    problem: str | None = None
+    problem: str | AnswerError | None = None
     if request.method == "POST":
         today = datetime.now(UTC).date().isoformat()
         try:
             answers = profile_from_answers(questions, form, as_of=today, disease=disease)
             result = protocol.screen(profile_from(answers, source="pre-screen"))
         except AnswerError as exc:
-            problem = str(exc)
+            problem = exc
         except ValueError:
-            problem = "some answers could not be read; check the numbers and dates"
+            problem = N_("some answers could not be read; check the numbers and dates")
     context = {
         "trial": trial,
         "protocol": protocol,
